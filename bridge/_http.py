@@ -1,0 +1,238 @@
+"""HTTP for one session: the httpx client, the Graph headers, sending, and the error envelope.
+
+Portable between httpx 0.23 and 0.28: the client is built with ``transport=`` only, TLS trust is
+an ``ssl.SSLContext`` we build, and a proxy is given to the transport (no ``proxies=``/``proxy=``
+client arguments, no ``verify=<path>``, no ``cert=``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import ssl
+import sys
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from bridge._exceptions import GraphError, TransportError
+from bridge._retry import RetryPolicy, RetryTransport, parse_retry_after
+from bridge._version import __version__
+
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_TIMEOUT",
+    "SDK_VERSION",
+    "USER_AGENT",
+    "build_client",
+    "graph_error",
+    "redact_headers",
+    "send",
+    "ssl_context",
+]
+
+logger = logging.getLogger("bridge")
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_CONNECT_TIMEOUT = 10.0
+SDK_VERSION = f"mgbridge/{__version__}"
+USER_AGENT = (
+    f"mgbridge/{__version__} python/{sys.version_info[0]}.{sys.version_info[1]} "
+    f"httpx/{httpx.__version__}"
+)
+
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_SECRET_JSON = re.compile(
+    r'("(?:access_token|refresh_token|id_token|client_secret|client_assertion|assertion|password)"'
+    r'\s*:\s*)"[^"]*"',
+    re.IGNORECASE,
+)
+_EXCERPT = 200
+
+
+def ssl_context(ca_file: str | None) -> ssl.SSLContext:
+    """Verification always on: only ``ca_file`` when given (the sandbox CA), else the usual roots.
+
+    The usual roots are SSL_CERT_FILE/SSL_CERT_DIR when set (as httpx honours them), else certifi.
+    """
+    if ca_file:
+        return ssl.create_default_context(cafile=ca_file)
+    cafile = os.environ.get("SSL_CERT_FILE") or None
+    capath = os.environ.get("SSL_CERT_DIR") or None
+    if cafile is None and capath is None:
+        import certifi  # a dependency of httpx in every supported version
+
+        cafile = certifi.where()
+    return ssl.create_default_context(cafile=cafile, capath=capath)
+
+
+def build_client(
+    *,
+    ca_file: str | None = None,
+    proxy: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    retry: RetryPolicy | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> httpx.Client:
+    """One keep-alive client per session, retrying through a RetryTransport.
+
+    ``transport`` replaces the network transport (tests pass an ``httpx.MockTransport``).
+    """
+    if transport is None:
+        transport = httpx.HTTPTransport(
+            verify=ssl_context(ca_file),
+            proxy=httpx.Proxy(proxy) if proxy else None,
+            trust_env=False,
+            retries=0,  # connect retries are RetryTransport's job, with backoff and logging
+        )
+    return httpx.Client(
+        transport=RetryTransport(transport, retry),
+        timeout=httpx.Timeout(timeout, connect=min(connect_timeout, timeout)),
+        headers={"User-Agent": USER_AGENT},
+        follow_redirects=False,
+        trust_env=False,  # proxies and CA roots are explicit; no netrc
+    )
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """A copy for display: credentials and cookies replaced, the auth scheme kept."""
+    shown = {}
+    for name, value in headers.items():
+        if name.lower() in _SECRET_HEADERS:
+            scheme = value.split(" ", 1)[0] if " " in value else ""
+            value = f"{scheme} <redacted>".lstrip()
+        shown[name] = value
+    return shown
+
+
+def _redact_text(text: str) -> str:
+    return _SECRET_JSON.sub(r'\1"<redacted>"', text)
+
+
+def send(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    content: bytes | None = None,
+) -> httpx.Response:
+    """Sends one request (retries included) and returns a 2xx response.
+
+    Raises GraphError for an error status and TransportError when no response arrived.
+    """
+    request = client.build_request(method, url, content=content, headers=headers)
+    debug = logger.isEnabledFor(logging.DEBUG)
+    if debug:
+        started = time.perf_counter()
+        _log_request(request)
+    try:
+        response = client.send(request)
+    except httpx.HTTPError as exc:
+        raise _transport_error(exc, method, url, client.timeout) from exc
+    if debug:
+        _log_response(response, time.perf_counter() - started)
+    if response.status_code >= 300:
+        raise graph_error(response)
+    return response
+
+
+def _transport_error(
+    exc: httpx.HTTPError, method: str, url: str, timeout: httpx.Timeout
+) -> TransportError:
+    where = f"{method} {httpx.URL(url).copy_with(query=None)}"
+    if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+        return TransportError(f"{where}: could not connect within {timeout.connect:g} s.")
+    if isinstance(exc, httpx.ConnectError | httpx.ProxyError):
+        return TransportError(f"{where}: could not connect: {exc}")
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError | httpx.InvalidURL):
+        return TransportError(f"{where}: {exc}")
+    sent = method not in ("GET", "HEAD", "OPTIONS")
+    if isinstance(exc, httpx.TimeoutException):
+        what = f"no response within {timeout.read:g} s"
+    else:
+        what = f"the connection failed after the request was sent ({type(exc).__name__}: {exc})"
+    if not sent:
+        return TransportError(f"{where}: {what}.")
+    return TransportError(
+        f"{where}: {what}. The request was sent and Graph may have processed it, so it was "
+        "not retried; check the call's state before sending it again.",
+        may_have_been_processed=True,
+    )
+
+
+def graph_error(response: httpx.Response) -> GraphError:
+    """A GraphError from an error response: the OData envelope if present, else status + excerpt."""
+    status = response.status_code
+    headers = response.headers
+    error: Any = None
+    with contextlib.suppress(ValueError, AttributeError):  # not JSON, or not an object
+        error = json.loads(response.content).get("error")
+    code = message = ""
+    inner: Any = None
+    if isinstance(error, dict):
+        code = _text(error.get("code"))
+        message = _text(error.get("message"))
+        inner = error.get("innerError", error.get("innererror"))
+    if not isinstance(inner, dict):
+        inner = {}
+    reason = response.reason_phrase or httpx.codes.get_reason_phrase(status)
+    if not message:
+        # Without an envelope the body itself is the only clue; keep a short, one-line excerpt.
+        raw = response.text if response.content and not isinstance(error, dict) else ""
+        excerpt = " ".join(raw.split())[:_EXCERPT]
+        message = f"{status} {reason}" + (f": {excerpt}" if excerpt else "")
+    return GraphError(
+        message,
+        status=status,
+        # As the SDK does when the body has no code: the status name ("TooManyRequests").
+        code=code or reason.replace(" ", "").replace("-", ""),
+        request_id=_text(inner.get("request-id") or inner.get("requestId"))
+        or headers.get("request-id", ""),
+        client_request_id=_text(inner.get("client-request-id"))
+        or headers.get("client-request-id", ""),
+        date=_text(inner.get("date") or inner.get("Date")) or headers.get("date", ""),
+        retry_after=parse_retry_after(headers.get("Retry-After")),
+        headers={k: v for k, v in headers.items() if k.lower() not in _SECRET_HEADERS},
+    )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _log_request(request: httpx.Request) -> None:
+    logger.debug(
+        "request: %s %s\n%s%s",
+        request.method,
+        request.url,
+        _format_headers(redact_headers(request.headers)),
+        _format_body(request.content),
+    )
+
+
+def _log_response(response: httpx.Response, elapsed: float) -> None:
+    logger.debug(
+        "response: %d %s (%.1f ms)\n%s%s",
+        response.status_code,
+        response.reason_phrase,
+        elapsed * 1000,
+        _format_headers(redact_headers(response.headers)),
+        _format_body(response.content),
+    )
+
+
+def _format_headers(headers: Mapping[str, str]) -> str:
+    return "".join(f"  {name}: {value}\n" for name, value in headers.items())
+
+
+def _format_body(content: bytes | None) -> str:
+    if not content:
+        return ""
+    return _redact_text(content.decode("utf-8", "replace"))
