@@ -1,0 +1,74 @@
+# The front door: `make demo` runs the help page's examples against the local sandbox,
+# `make test` runs every test. Set-up steps are file targets, so a second run skips them.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST_DLL := psmodule/MgBridge/bin/MgBridge.Host.dll
+PESTER := .tools/nuget/pester/5.7.1/tools/Pester.psd1
+PWSH_PATH := .tools/pwsh.path
+PWSH = $(shell cat $(PWSH_PATH))
+
+.PHONY: setup demo test test-python test-powershell test-oldest lint format bench clean
+
+setup: $(VENV)/.installed $(PWSH_PATH) $(PESTER) $(HOST_DLL)
+
+# The project, editable, with its test and dev tools. Pip's own variables (PIP_NO_INDEX,
+# PIP_FIND_LINKS) choose where packages come from.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
+	@touch $@
+
+$(PWSH_PATH):
+	@mkdir -p .tools
+	scripts/ensure-pwsh.sh > $@.tmp && mv $@.tmp $@
+
+$(PESTER): tools/tools.proj
+	dotnet restore tools/tools.proj --packages .tools/nuget -nologo -v q
+	@touch $@
+
+# The in-process host, compiled against the pythonnet runtime installed in the venv; the module
+# finds the venv's interpreter through python-path.txt beside it.
+$(HOST_DLL): $(VENV)/.installed psmodule/MgBridge/host/PythonHost.cs psmodule/MgBridge/host/MgBridge.Host.csproj
+	dotnet build psmodule/MgBridge/host/MgBridge.Host.csproj -c Release -nologo -v q \
+		-p:PythonRuntimeDll="$$($(PY) -c 'import bridge._hostinfo as h; print(h.find_pythonnet_runtime()[0])')" \
+		-o psmodule/MgBridge/bin
+	$(PY) -c 'import sys; print(sys.executable)' > psmodule/MgBridge/python-path.txt
+
+demo: setup
+	$(PWSH) -NoProfile -File examples/Invoke-Demo.ps1
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check bridge tests bench examples
+	$(VENV)/bin/ruff format --check bridge tests bench examples
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format bridge tests bench examples
+	$(VENV)/bin/ruff check --fix bridge tests bench examples
+
+test-powershell: setup
+	$(PWSH) -NoProfile -File tests/powershell/Invoke-Tests.ps1
+
+test-python: setup
+	$(PY) -m pytest
+
+# Pester first and pytest last, so the run ends on pytest's summary line; one exit code for all.
+test: setup lint
+	@status=0; \
+	$(PWSH) -NoProfile -File tests/powershell/Invoke-Tests.ps1 || status=1; \
+	$(PY) -m pytest || status=1; \
+	exit $$status
+
+# The Python tests against the oldest supported dependencies: Debian 12's python3-httpx,
+# python3-msal, python3-click and python3-pytest, installed by apt (see .ci/run).
+test-oldest:
+	test -x .venv-oldest/bin/python || /usr/bin/python3 -m venv --system-site-packages .venv-oldest
+	.venv-oldest/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	.venv-oldest/bin/python -m pytest -p no:cacheprovider
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .venv-oldest .tools psmodule/MgBridge/bin psmodule/MgBridge/host/obj psmodule/MgBridge/python-path.txt

@@ -1,0 +1,22 @@
+function GetBridgeEnvironment {
+    <#
+    .SYNOPSIS
+    The environment variables of this PowerShell session that the Python core must see.
+    .DESCRIPTION
+    On Linux and macOS, $env: changes made inside pwsh never reach CPython's own environment, so
+    each request carries them. A variable that is unset here is sent as $null so Python drops it too.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Collections.Specialized.OrderedDictionary])]
+    param()
+
+    $names = 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'XDG_CONFIG_HOME',
+        'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PATH',
+        'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER'
+    $environment = [ordered]@{}
+    foreach ($name in $names) { $environment[$name] = [Environment]::GetEnvironmentVariable($name) }
+    foreach ($entry in [Environment]::GetEnvironmentVariables().GetEnumerator()) {
+        if ($entry.Key -like 'MGBRIDGE_*') { $environment[$entry.Key] = $entry.Value }
+    }
+    $environment
+}

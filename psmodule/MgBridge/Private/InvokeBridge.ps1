@@ -1,0 +1,35 @@
+function InvokeBridge {
+    <#
+    .SYNOPSIS
+    Sends one request to the Python core and returns its reply ({ ok, result | error }).
+    .DESCRIPTION
+    The transport is in-process (pythonnet) unless $env:MGBRIDGE_TRANSPORT is 'process', or
+    in-process hosting is unavailable and the transport was not forced to 'inprocess'. The call
+    waits in short slices so Ctrl+C stays responsive; a stopped call is abandoned.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        # The core operation, as listed in bridge/_entry.py.
+        [Parameter(Mandatory)]
+        [string] $Operation,
+
+        # Its keyword arguments.
+        [System.Collections.IDictionary] $Arguments = @{}
+    )
+
+    $request = [ordered]@{ op = $Operation; args = $Arguments; env = (GetBridgeEnvironment) } |
+        ConvertTo-Json -Depth 100 -Compress
+    $replyJson = if ((SelectBridgeTransport) -eq 'process') {
+        InvokeBridgeProcess -RequestJson $request
+    } else {
+        $pending = [MgBridge.Host.PythonHost]::Begin($request)
+        try {
+            while (-not $pending.Wait(100)) { }
+            $pending.Reply
+        } finally {
+            if (-not $pending.Wait(0)) { $pending.Cancel() }
+        }
+    }
+    $replyJson | ConvertFrom-Json
+}

@@ -1,0 +1,112 @@
+using System;
+using System.Threading.Tasks;
+using Python.Runtime;
+
+namespace MgBridge.Host
+{
+    /// <summary>
+    /// Hosts CPython inside the PowerShell process. Python is started once per process, under a
+    /// lock, and never shut down (CPython cannot be restarted reliably). Every call takes the GIL on
+    /// the thread that runs it and releases it there, so no GIL handle or Python object ever reaches
+    /// PowerShell script code: requests go in as JSON text and replies come back as JSON text.
+    /// </summary>
+    public static class PythonHost
+    {
+        private static readonly object StartLock = new object();
+        private static PyObject? dispatch;
+
+        /// <summary>True once Python runs in this process.</summary>
+        public static bool IsStarted => dispatch != null;
+
+        /// <summary>
+        /// Starts CPython from the given libpython, as the interpreter at programName (whose
+        /// pyvenv.cfg, if any, selects the venv), and imports the dispatcher. Later calls return at once.
+        /// </summary>
+        public static void Start(string pythonDll, string programName, string entryModule)
+        {
+            lock (StartLock)
+            {
+                if (dispatch != null) return;
+                Runtime.PythonDLL = pythonDll;
+                // PythonHome and PythonPath would override venv detection, so they are never set.
+                PythonEngine.ProgramName = programName;
+                PythonEngine.Initialize(setSysArgv: false, initSigs: false);
+                try
+                {
+                    using (PyObject module = Py.Import(entryModule))
+                    {
+                        dispatch = module.GetAttr("dispatch");
+                    }
+                }
+                finally
+                {
+                    // Initialize leaves this thread holding the GIL; releasing it exactly once lets
+                    // any thread (runspaces, thread jobs) take it later.
+                    PythonEngine.BeginAllowThreads();
+                }
+            }
+        }
+
+        /// <summary>
+        /// Starts one request on a worker thread, so that the caller can wait in slices and stay
+        /// responsive to Ctrl+C (see <see cref="PendingCall.Cancel"/>).
+        /// </summary>
+        public static PendingCall Begin(string requestJson)
+        {
+            PyObject fn = dispatch ?? throw new InvalidOperationException("Python is not started in this process.");
+            var pending = new PendingCall();
+            pending.Task = Task.Run(() => pending.Run(fn, requestJson));
+            return pending;
+        }
+    }
+
+    /// <summary>A request running on a worker thread.</summary>
+    public sealed class PendingCall
+    {
+        // Both fields change only while the worker holds the GIL, and Cancel reads them under the
+        // GIL, so an interrupt can only reach the thread state of this very call.
+        private ulong pythonThreadId;
+        private bool running;
+
+        internal Task<string> Task { get; set; } = null!;
+
+        internal string Run(PyObject fn, string requestJson)
+        {
+            using (Py.GIL())
+            {
+                pythonThreadId = PythonEngine.GetPythonThreadID();
+                running = true;
+                try
+                {
+                    using (var arg = new PyString(requestJson))
+                    using (PyObject reply = fn.Invoke(arg))
+                    {
+                        return reply.As<string>();
+                    }
+                }
+                finally
+                {
+                    running = false;
+                }
+            }
+        }
+
+        /// <summary>Waits up to the given time; true when the reply is ready.</summary>
+        public bool Wait(int milliseconds) => Task.Wait(milliseconds);
+
+        /// <summary>The JSON reply; blocks until it is ready.</summary>
+        public string Reply => Task.GetAwaiter().GetResult();
+
+        /// <summary>
+        /// Abandons the call: raises KeyboardInterrupt in its Python thread, which takes effect as
+        /// soon as Python code runs again (blocking I/O ends by its own timeout). The reply is dropped.
+        /// </summary>
+        public void Cancel()
+        {
+            using (Py.GIL())
+            {
+                if (running) PythonEngine.Interrupt(pythonThreadId);
+            }
+        }
+    }
+}
