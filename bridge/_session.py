@@ -1,0 +1,368 @@
+"""A signed-in connection to Graph (or the sandbox), and the invite operation itself."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, overload
+from urllib.parse import quote
+
+import httpx
+
+from bridge._exceptions import AuthError, BodyError, TransportError
+from bridge._http import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
+    SDK_VERSION,
+    build_client,
+    redact_headers,
+    send,
+)
+from bridge._operation import Operation, PlannedRequest
+from bridge._retry import RetryPolicy
+
+if TYPE_CHECKING:
+    from bridge._auth import TokenProvider
+    from bridge._environments import Environment
+
+__all__ = ["Session", "connect"]
+
+API_VERSIONS = ("beta", "v1.0")
+
+
+def connect(
+    environment: str | Environment = "Global",
+    *,
+    proxy: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    max_retry: int = 3,
+    retry_delay: float = 3.0,
+    retries_time_limit: float | None = None,
+    verbatim_undeclared_keys: bool = False,
+    **credentials: Any,
+) -> Session:
+    """Signs in and returns a Session: one keep-alive HTTPS client and one token provider.
+
+    Usage:
+    ```python
+    with bridge.connect(environment="Sandbox") as session:
+        op = session.invite(call_id, body=params)
+    ```
+
+    **Parameters:**
+    * **environment** - `Global`, `USGov`, `USGovDoD`, `China`, `Sandbox`, a custom environment's
+      name, or an Environment.
+    * **proxy** - an `http://` or `https://` proxy URL; environment proxy variables are not read.
+    * **timeout** / **connect_timeout** - seconds to wait for a response / for a connection.
+    * **max_retry**, **retry_delay**, **retries_time_limit** - the retry policy (as the SDK's
+      `Set-MgRequestContext`): up to 10 retries of 429/503/504, base delay up to 180 s, and an
+      overall limit in seconds (None or 0: none).
+    * **verbatim_undeclared_keys** - send undeclared keys of open types in the caller's casing,
+      as the SDK does, instead of lower camelCase.
+    * **credentials** - sign-in options (client_id, tenant_id, client_secret, certificate,
+      access_token, managed_identity, ...); with `Sandbox` and none, the sandbox's default app.
+    """
+    from bridge._auth import sign_in  # msal is imported only when someone signs in
+    from bridge._environments import get_environment
+
+    env = get_environment(environment)
+    if timeout <= 0 or connect_timeout <= 0:
+        raise BodyError("timeouts must be positive", path="timeout")
+    try:
+        policy = RetryPolicy(max_retry, retry_delay, time_limit=retries_time_limit or None)
+    except ValueError as exc:
+        raise BodyError(str(exc)) from None
+    client = build_client(
+        ca_file=env.ca_file,
+        proxy=proxy,
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        retry=policy,
+    )
+    try:
+        tokens = sign_in(env, client, **credentials)
+    except BaseException:
+        client.close()
+        raise
+    return Session(env, client, tokens, verbatim_undeclared_keys=verbatim_undeclared_keys)
+
+
+class Session:
+    """A connection to Graph: invites participants and reads the operations they create.
+
+    Made by `bridge.connect()`. Thread-safe as far as httpx.Client is; close it when done (or
+    use it as a context manager).
+    """
+
+    def __init__(
+        self,
+        environment: Environment,
+        client: httpx.Client,
+        tokens: TokenProvider,
+        *,
+        verbatim_undeclared_keys: bool = False,
+    ) -> None:
+        # Imported here, once per session, so that `import bridge` stays light.
+        from bridge._shape import build_invite_request
+
+        self.environment = environment
+        self._client = client
+        self._tokens = tokens
+        self._build_invite_request = build_invite_request
+        self._verbatim = verbatim_undeclared_keys
+        self._graph_root = environment.graph_endpoint.rstrip("/")
+        self._closed = False
+        self._sleep: Callable[[float], None] = time.sleep
+        self._clock: Callable[[], float] = time.monotonic
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Closes the HTTP client; later calls raise AuthError. Cached tokens are kept."""
+        if not self._closed:
+            self._closed = True
+            self._client.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def context(self) -> dict[str, Any]:
+        """The Get-MgContext fields of this connection (no secrets)."""
+        self._check_open()
+        return self._tokens.context()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<Session environment={self.environment.name!r} {state}>"
+
+    # -- invite -----------------------------------------------------------------------------
+
+    @overload
+    def invite(
+        self,
+        call_id: str | None = None,
+        *,
+        body: Mapping[str, Any] | str | bytes | None = None,
+        participants: list[Any] | None = None,
+        client_context: str | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+        input_object: Mapping[str, Any] | None = None,
+        api_version: str = "beta",
+        headers: Mapping[str, Any] | None = None,
+        what_if: Literal[False] = False,
+    ) -> Operation: ...
+
+    @overload
+    def invite(
+        self,
+        call_id: str | None = None,
+        *,
+        body: Mapping[str, Any] | str | bytes | None = None,
+        participants: list[Any] | None = None,
+        client_context: str | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+        input_object: Mapping[str, Any] | None = None,
+        api_version: str = "beta",
+        headers: Mapping[str, Any] | None = None,
+        what_if: Literal[True],
+    ) -> PlannedRequest: ...
+
+    def invite(
+        self,
+        call_id: str | None = None,
+        *,
+        body: Mapping[str, Any] | str | bytes | None = None,
+        participants: list[Any] | None = None,
+        client_context: str | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+        input_object: Mapping[str, Any] | None = None,
+        api_version: str = "beta",
+        headers: Mapping[str, Any] | None = None,
+        what_if: bool = False,
+    ) -> Operation | PlannedRequest:
+        """Invites participants to a call: POST /communications/calls/{id}/participants/invite.
+
+        Give either ``body`` (the cmdlet's -BodyParameter: a dict in any key casing, or JSON
+        text) or the expanded ``participants``/``client_context``/``additional_properties``;
+        and either ``call_id`` or ``input_object`` (``{"CallId": ...}``). ``headers`` are added
+        to the request. With ``what_if`` nothing is sent (no token either) and the
+        PlannedRequest is returned. Raises BodyError before sending anything, GraphError for an
+        error answer (after retries), TransportError when no answer arrived.
+        """
+        self._check_open()
+        if isinstance(body, str | bytes):
+            body = _parse_body(body)
+        request = self._build_invite_request(
+            call_id,
+            body=body,
+            participants=participants,
+            client_context=client_context,
+            additional_properties=additional_properties,
+            input_object=input_object,
+            api_version=api_version,
+            verbatim_undeclared_keys=self._verbatim,
+        )
+        url = self._graph_root + request.path
+        if what_if:
+            planned = {**self._client.headers, **self._headers(headers, True, "<redacted>")}
+            return PlannedRequest("POST", url, redact_headers(planned), request.body)
+        content = json.dumps(request.body, ensure_ascii=False, separators=(",", ":")).encode()
+        response = send(
+            self._client, "POST", url, headers=self._headers(headers, True), content=content
+        )
+        return self._operation(response, request.call_id, request.api_version)
+
+    # -- operations -------------------------------------------------------------------------
+
+    def get_operation(
+        self,
+        call_id: str,
+        operation_id: str,
+        *,
+        api_version: str = "beta",
+        headers: Mapping[str, Any] | None = None,
+    ) -> Operation:
+        """Reads an operation: GET /communications/calls/{id}/operations/{operationId}."""
+        self._check_open()
+        url = self._operation_url(call_id, operation_id, api_version)
+        return self._get_operation(url, call_id, api_version, headers)
+
+    def _get_operation(
+        self, url: str, call_id: str, api_version: str, headers: Mapping[str, Any] | None = None
+    ) -> Operation:
+        response = send(self._client, "GET", url, headers=self._headers(headers, False))
+        return self._operation(response, call_id, api_version)
+
+    def wait_operation(
+        self,
+        call_id: str | Operation,
+        operation_id: str | None = None,
+        *,
+        timeout: float = 30.0,
+        interval: float = 1.0,
+        api_version: str | None = None,
+        on_poll: Callable[[Operation], None] | None = None,
+    ) -> Operation:
+        """Polls an operation until it is completed or failed, and returns it.
+
+        Takes ``(call_id, operation_id)`` or the Operation an invite returned (its call and
+        version are then reused). ``on_poll`` sees every state read. Raises TransportError
+        (``may_have_been_processed`` true) when ``timeout`` seconds pass first: the operation
+        may still finish.
+        """
+        location = ""
+        if isinstance(call_id, Operation):
+            operation = call_id
+            call_id, operation_id = operation.call_id, operation_id or operation.id
+            api_version = api_version or operation.api_version
+            # Follow Location only within this session's Graph root: the token goes with it.
+            if operation.location.startswith(self._graph_root + "/"):
+                location = operation.location
+        api_version = api_version or "beta"
+        self._check_open()
+        url = location or self._operation_url(call_id, operation_id or "", api_version)
+        deadline = self._clock() + timeout
+        while True:
+            operation = self._get_operation(url, call_id, api_version)
+            if on_poll is not None:
+                on_poll(operation)
+            if operation.done:
+                return operation
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise TransportError(
+                    f"Operation {operation_id} of call {call_id} is still {operation.status} "
+                    f"after {timeout:g} s; it may still complete.",
+                    may_have_been_processed=True,
+                )
+            self._sleep(min(interval, remaining))
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise AuthError("This session is closed; connect again.", code="SessionClosed")
+
+    def _headers(
+        self, extra: Mapping[str, Any] | None, has_body: bool, token: str | None = None
+    ) -> dict[str, str]:
+        headers = {
+            "Authorization": "Bearer " + (token or self._tokens.token()),
+            "Accept": "application/json",
+            "SdkVersion": SDK_VERSION,
+            "client-request-id": str(uuid.uuid4()),
+        }
+        if has_body:
+            headers["Content-Type"] = "application/json"
+        if extra:
+            _merge_headers(headers, extra)
+        return headers
+
+    def _operation_url(self, call_id: str, operation_id: str, api_version: str) -> str:
+        if api_version not in API_VERSIONS:
+            raise BodyError(
+                f"must be one of {', '.join(API_VERSIONS)}", path="api_version", got=api_version
+            )
+        if not call_id:
+            raise BodyError("a call id is required", path="call_id")
+        if not operation_id:
+            raise BodyError("an operation id is required", path="operation_id")
+        return (
+            f"{self._graph_root}/{api_version}/communications/calls/{quote(call_id, safe='')}"
+            f"/operations/{quote(operation_id, safe='')}"
+        )
+
+    @staticmethod
+    def _operation(response: httpx.Response, call_id: str, api_version: str) -> Operation:
+        content = response.content
+        try:
+            data = json.loads(content) if content else {}
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise TransportError(
+                f"{response.request.method} {response.request.url}: the {response.status_code} "
+                "response is not a JSON object; the request was processed.",
+                may_have_been_processed=True,
+            )
+        return Operation(
+            data,
+            call_id=call_id,
+            api_version=api_version,
+            location=response.headers.get("Location", ""),
+            response_headers=response.headers,
+        )
+
+
+def _parse_body(text: str | bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(text)
+    except ValueError as exc:
+        raise BodyError(f"not valid JSON: {exc}", path="body") from None
+    if not isinstance(body, dict):
+        raise BodyError("must be a JSON object", path="body", got=type(body).__name__)
+    return body
+
+
+def _merge_headers(headers: dict[str, str], extra: Mapping[str, Any]) -> None:
+    """Adds the caller's headers (values as text, as the cmdlets' -Headers), replacing ours
+    whatever their casing; Authorization stays the session's."""
+    lower = {name.lower(): name for name in headers}
+    for name, value in extra.items():
+        if value is None:
+            continue
+        key = str(name).lower()
+        if key == "authorization":
+            raise BodyError(
+                "Authorization is set by the session; sign in with the credential instead",
+                path="headers",
+            )
+        if key in lower:
+            del headers[lower[key]]
+        headers[str(name)] = str(value)
