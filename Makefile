@@ -40,12 +40,12 @@ demo: setup
 	$(PWSH) -NoProfile -File examples/Invoke-Demo.ps1
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check bridge tests bench examples
-	$(VENV)/bin/ruff format --check bridge tests bench examples
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 format: $(VENV)/.installed
-	$(VENV)/bin/ruff format bridge tests bench examples
-	$(VENV)/bin/ruff check --fix bridge tests bench examples
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 test-powershell: setup
 	$(PWSH) -NoProfile -File tests/powershell/Invoke-Tests.ps1
