@@ -148,7 +148,7 @@ class Session:
         self,
         call_id: str | None = None,
         *,
-        body: Mapping[str, Any] | str | bytes | None = None,
+        body: Mapping[str, Any] | str | None = None,
         participants: list[Any] | None = None,
         client_context: str | None = None,
         additional_properties: Mapping[str, Any] | None = None,
@@ -163,7 +163,7 @@ class Session:
         self,
         call_id: str | None = None,
         *,
-        body: Mapping[str, Any] | str | bytes | None = None,
+        body: Mapping[str, Any] | str | None = None,
         participants: list[Any] | None = None,
         client_context: str | None = None,
         additional_properties: Mapping[str, Any] | None = None,
@@ -177,7 +177,7 @@ class Session:
         self,
         call_id: str | None = None,
         *,
-        body: Mapping[str, Any] | str | bytes | None = None,
+        body: Mapping[str, Any] | str | None = None,
         participants: list[Any] | None = None,
         client_context: str | None = None,
         additional_properties: Mapping[str, Any] | None = None,
@@ -196,8 +196,6 @@ class Session:
         error answer (after retries), TransportError when no answer arrived.
         """
         self._check_open()
-        if isinstance(body, str | bytes):
-            body = _parse_body(body)
         request = self._build_invite_request(
             call_id,
             body=body,
@@ -209,10 +207,14 @@ class Session:
             verbatim_undeclared_keys=self._verbatim,
         )
         url = self._graph_root + request.path
-        if what_if:
-            planned = {**self._client.headers, **self._headers(headers, True, "<redacted>")}
-            return PlannedRequest("POST", url, redact_headers(planned), request.body)
         content = json.dumps(request.body, ensure_ascii=False, separators=(",", ":")).encode()
+        if what_if:
+            # Built exactly as it would be sent (client defaults included), then not sent.
+            planned = self._client.build_request(
+                "POST", url, content=content, headers=self._headers(headers, True, "<redacted>")
+            )
+            shown = {k.decode("latin-1"): v.decode("latin-1") for k, v in planned.headers.raw}
+            return PlannedRequest("POST", url, redact_headers(shown), request.body)
         response = send(
             self._client, "POST", url, headers=self._headers(headers, True), content=content
         )
@@ -307,12 +309,12 @@ class Session:
     def _operation_url(self, call_id: str, operation_id: str, api_version: str) -> str:
         if api_version not in API_VERSIONS:
             raise BodyError(
-                f"must be one of {', '.join(API_VERSIONS)}", path="api_version", got=api_version
+                f"must be one of {', '.join(API_VERSIONS)}", path="ApiVersion", got=api_version
             )
-        if not call_id:
-            raise BodyError("a call id is required", path="call_id")
-        if not operation_id:
-            raise BodyError("an operation id is required", path="operation_id")
+        for name, value in (("CallId", call_id), ("OperationId", operation_id)):
+            # quote() leaves dots alone, and a dot segment would move the request elsewhere.
+            if not value or value in (".", ".."):
+                raise BodyError("an id is required", path=name, expected="an id", got=repr(value))
         return (
             f"{self._graph_root}/{api_version}/communications/calls/{quote(call_id, safe='')}"
             f"/operations/{quote(operation_id, safe='')}"
@@ -340,16 +342,6 @@ class Session:
         )
 
 
-def _parse_body(text: str | bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(text)
-    except ValueError as exc:
-        raise BodyError(f"not valid JSON: {exc}", path="body") from None
-    if not isinstance(body, dict):
-        raise BodyError("must be a JSON object", path="body", got=type(body).__name__)
-    return body
-
-
 def _merge_headers(headers: dict[str, str], extra: Mapping[str, Any]) -> None:
     """Adds the caller's headers (values as text, as the cmdlets' -Headers), replacing ours
     whatever their casing; Authorization stays the session's."""
@@ -361,7 +353,7 @@ def _merge_headers(headers: dict[str, str], extra: Mapping[str, Any]) -> None:
         if key == "authorization":
             raise BodyError(
                 "Authorization is set by the session; sign in with the credential instead",
-                path="headers",
+                path="Headers",
             )
         if key in lower:
             del headers[lower[key]]
