@@ -1,18 +1,108 @@
-"""The `mgbridge` command line."""
+"""The `mgbridge` command line.
+
+JSON results go to stdout; progress, logs and errors go to stderr. Exit codes: 0 success,
+1 Graph or transport error, 2 usage or body error, 3 sign-in error. BridgeError becomes a
+ClickException in one place, `_Cli.invoke`.
+
+Which connection the Graph commands (invite, operation) use:
+- without --environment (or MGBRIDGE_ENVIRONMENT): the connection saved by `mgbridge connect`,
+  else the Sandbox as its default app (the one environment that needs no credentials, so a
+  forgotten `connect` can never reach a real tenant by accident);
+- with --environment NAME: a fresh sign-in to NAME, as the sandbox's default app for Sandbox and
+  from the AZURE_* environment variables otherwise; the saved connection is not used.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from bridge._cli_auth import (
+    connect_command,
+    connect_from_cli_context,
+    context_command,
+    disconnect_command,
+    environment_group,
+)
+from bridge._exceptions import AuthError, BodyError, BridgeError, GraphError, TransportError
 from bridge._version import __version__
 
+if TYPE_CHECKING:
+    from bridge._operation import Operation
+    from bridge._session import Session
 
-@click.group()
+# Exit codes by error class; the first match wins.
+EXIT_CODES: tuple[tuple[type[BridgeError], int], ...] = (
+    (BodyError, 2),
+    (AuthError, 3),
+    (GraphError, 1),
+    (TransportError, 1),
+    (BridgeError, 1),
+)
+
+
+class BridgeCliError(click.ClickException):
+    """A BridgeError shown on stderr with the exit code of its class."""
+
+    def __init__(self, error: BridgeError) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.exit_code = next(code for cls, code in EXIT_CODES if isinstance(error, cls))
+
+    def format_message(self) -> str:
+        error = self.error
+        text = f"{type(error).__name__}: {error}"
+        if isinstance(error, GraphError):
+            details = [f"status {error.status}"]
+            details += [f"request-id {error.request_id}"] if error.request_id else []
+            details += [f"retry after {error.retry_after:g} s"] if error.retry_after else []
+            text += f" ({', '.join(details)})"
+        return text
+
+
+class _Cli(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BridgeError as exc:
+            raise BridgeCliError(exc) from exc
+
+
+@click.group(cls=_Cli)
 @click.version_option(__version__, prog_name="mgbridge")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Log every request and response to stderr (tokens and secrets removed).",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Microsoft Graph call-participant invites, from the command line."""
+    if debug:
+        _enable_debug_logging(ctx)
+
+
+def _enable_debug_logging(ctx: click.Context) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logger = logging.getLogger("bridge")
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    def restore() -> None:  # in-process callers (CliRunner) must not keep the handler
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+    ctx.call_on_close(restore)
 
 
 @cli.command("psmodule-path")
@@ -25,6 +115,284 @@ def psmodule_root() -> Path:
     """The psmodule folder: inside the installed wheel, or at the top of a source checkout."""
     packaged = Path(__file__).resolve().parent / "psmodule"
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "psmodule"
+
+
+# -- shared options ---------------------------------------------------------------------------
+
+environment_option = click.option(
+    "--environment",
+    "-e",
+    envvar="MGBRIDGE_ENVIRONMENT",
+    metavar="NAME",
+    help="Sign in afresh to this cloud (Sandbox: its default app; others: the AZURE_* "
+    "variables). Default: the connection saved by `mgbridge connect`, else Sandbox.",
+)
+api_version_option = click.option(
+    "--api-version",
+    type=click.Choice(["beta", "v1.0"]),
+    default="beta",
+    show_default=True,
+    help="Graph API version.",
+)
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Choice(["json", "table"]),
+    default="json",
+    show_default=True,
+    help="Result format on stdout.",
+)
+call_id_option = click.option("--call-id", required=True, metavar="ID", help="The call's id.")
+
+
+@contextmanager
+def _session(environment: str | None) -> Iterator[Session]:
+    """Connects as the module docstring says; the session is closed on the way out."""
+    from bridge._session import connect
+
+    if environment is None:
+        try:
+            kwargs = connect_from_cli_context()
+        except AuthError as exc:
+            if exc.code != "NotConnected":
+                raise
+            kwargs = {"environment": "Sandbox"}
+    elif environment.lower() == "sandbox":
+        kwargs = {"environment": environment}
+    else:
+        kwargs = {"environment": environment, "environment_variables": True}
+    with connect(**kwargs) as session:
+        yield session
+
+
+# -- invite -------------------------------------------------------------------------------------
+
+
+def _json_object(text: str, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"not valid JSON: {exc}", param_hint=what) from None
+    if not isinstance(value, dict):
+        raise click.BadParameter("must be a JSON object", param_hint=what)
+    return value
+
+
+def _read_body(value: str) -> dict[str, Any]:
+    """--body: JSON text, `-` for stdin, or a file name."""
+    if value == "-":
+        text = sys.stdin.read()
+    elif value.lstrip()[:1] in ("{", "["):
+        text = value
+    else:
+        try:
+            text = Path(value).read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot read {value!r}: {exc.strerror}", param_hint="--body"
+            ) from None
+    return _json_object(text, "--body")
+
+
+def _parse_headers(values: tuple[str, ...]) -> dict[str, str]:
+    headers = {}
+    for value in values:
+        name, sep, text = value.partition(":")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{value!r} is not NAME:VALUE", param_hint="--header")
+        headers[name.strip()] = text.strip()
+    return headers
+
+
+@cli.command()
+@call_id_option
+@click.option(
+    "--body",
+    metavar="FILE|-|JSON",
+    help="The whole request body (the cmdlet's -BodyParameter), any key casing: "
+    "a JSON file, - for stdin, or JSON text.",
+)
+@click.option(
+    "--participant",
+    "participants",
+    multiple=True,
+    metavar="JSON",
+    help="One participant (invitationParticipantInfo) as a JSON object; repeatable.",
+)
+@click.option("--client-context", metavar="TEXT", help="The clientContext of the operation.")
+@click.option(
+    "--header",
+    "headers",
+    multiple=True,
+    metavar="NAME:VALUE",
+    help="An extra request header (the cmdlet's -Headers); repeatable.",
+)
+@api_version_option
+@click.option("--what-if", is_flag=True, help="Print the request that would be sent; send nothing.")
+@click.option("--wait", is_flag=True, help="Poll the operation until it completes or fails.")
+@click.option(
+    "--wait-timeout",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long --wait polls.",
+)
+@output_option
+@environment_option
+def invite(
+    call_id: str,
+    body: str | None,
+    participants: tuple[str, ...],
+    client_context: str | None,
+    headers: tuple[str, ...],
+    api_version: str,
+    what_if: bool,
+    wait: bool,
+    wait_timeout: float,
+    output: str,
+    environment: str | None,
+) -> None:
+    """Invite participants to a call.
+
+    Sends POST /communications/calls/ID/participants/invite. Give the body with --body, or build
+    it with --participant and --client-context. Prints the inviteParticipantsOperation.
+    """
+    if body is not None and (participants or client_context is not None):
+        raise click.UsageError("give --body, or --participant/--client-context, not both")
+    if what_if and wait:
+        raise click.UsageError("--what-if sends nothing, so there is nothing to --wait for")
+    params: dict[str, Any] = {"api_version": api_version, "headers": _parse_headers(headers)}
+    if body is not None:
+        params["body"] = _read_body(body)
+    else:
+        params["participants"] = [_json_object(p, "--participant") for p in participants]
+        params["client_context"] = client_context
+    with _session(environment) as session:
+        if what_if:
+            plan = session.invite(call_id, what_if=True, **params)
+            _echo_json(plan.to_dict())
+            return
+        operation = session.invite(call_id, **params)
+        if wait and not operation.done:
+            operation = _wait(session, operation, wait_timeout)
+    _echo_operation(operation, output)
+
+
+# -- operation ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def operation() -> None:
+    """Read the operations that invites create."""
+
+
+operation_id_option = click.option(
+    "--operation-id", required=True, metavar="ID", help="The operation's id."
+)
+
+
+@operation.command("show")
+@call_id_option
+@operation_id_option
+@api_version_option
+@output_option
+@environment_option
+def operation_show(
+    call_id: str, operation_id: str, api_version: str, output: str, environment: str | None
+) -> None:
+    """Print an operation (GET /communications/calls/ID/operations/OPERATION_ID)."""
+    with _session(environment) as session:
+        op = session.get_operation(call_id, operation_id, api_version=api_version)
+    _echo_operation(op, output)
+
+
+@operation.command("wait")
+@call_id_option
+@operation_id_option
+@api_version_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to poll.",
+)
+@output_option
+@environment_option
+def operation_wait(
+    call_id: str,
+    operation_id: str,
+    api_version: str,
+    timeout: float,
+    output: str,
+    environment: str | None,
+) -> None:
+    """Poll an operation until it completes or fails, then print it."""
+    from bridge._operation import Operation
+
+    with _session(environment) as session:
+        pending = Operation({"id": operation_id}, call_id=call_id, api_version=api_version)
+        op = _wait(session, pending, timeout)
+    _echo_operation(op, output)
+
+
+def _wait(session: Session, operation: Operation, timeout: float) -> Operation:
+    """Polls with a progress line on stderr: redrawn on a terminal, one line per change else."""
+    progress = _Progress(sys.stderr, f"operation {operation.id}")
+    try:
+        return session.wait_operation(operation, timeout=timeout, on_poll=progress.update)
+    finally:
+        progress.finish()
+
+
+class _Progress:
+    def __init__(self, stream: IO[str], label: str) -> None:
+        self.stream = stream
+        self.label = label
+        self.tty = stream.isatty()
+        self.started = time.monotonic()
+        self.last = ""
+
+    def update(self, op: Operation) -> None:
+        status = op.status or "unknown"
+        elapsed = time.monotonic() - self.started
+        if self.tty:
+            click.echo(f"\r{self.label}: {status} ({elapsed:.0f} s)\x1b[K", self.stream, nl=False)
+        elif status != self.last:
+            click.echo(f"{self.label}: {status}", self.stream)
+        self.last = status
+
+    def finish(self) -> None:
+        if self.tty and self.last:
+            click.echo("", self.stream)
+
+
+# -- output -------------------------------------------------------------------------------------
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _echo_operation(op: Operation, output: str) -> None:
+    if output == "json":
+        _echo_json(op.to_dict())
+        return
+    # The SDK's default table columns for this type.
+    rows = [
+        ("Id", "Status", "ClientContext"),
+        (op.id or "", op.status or "", op.client_context or ""),
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    rows.insert(1, tuple("-" * w for w in widths))
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+for _command in (connect_command, disconnect_command, context_command, environment_group):
+    cli.add_command(_command)
 
 
 def main() -> None:
