@@ -421,6 +421,13 @@ class TokenProvider:
             raise _msal_error(result, self._context)
         self._token = str(result["access_token"])
         _remember_secret(self._token)
+        claims = _claims(self._token)
+        if self._expires_at is None and claims and GRAPH_PERMISSION not in claims.get("roles", []):
+            logger.warning(
+                "The token has no %s role, so Graph will refuse invites (403): grant the app "
+                "that application permission, with admin consent.",
+                GRAPH_PERMISSION,
+            )
         lifetime = float(result.get("expires_in") or 3600)
         self._lifetime = lifetime
         self._expires_at = started + lifetime
@@ -502,7 +509,7 @@ def sign_in(
             "no certificate store to look the thumbprint up in.",
             "CertificateNotFound",
         )
-    base = {
+    base: dict[str, Any] = {
         "ClientId": client_id,
         "TenantId": tenant_id,
         "Scopes": [],
@@ -616,7 +623,8 @@ def sign_in(
                         **_discovery(env.login_endpoint),
                     )
                 )
-            return app[0].acquire_token_for_client([scope])
+            result: Mapping[str, Any] = app[0].acquire_token_for_client([scope])
+            return result
 
     hit = cache.cached_token(client_id, tenant_id, scope) if cache else None
     provider = TokenProvider(
@@ -685,7 +693,8 @@ def _from_managed_identity(
 
     def acquire() -> Mapping[str, Any]:
         with _msal_errors(env, base):
-            return client.acquire_token_for_client(resource=env.graph_endpoint)
+            result: Mapping[str, Any] = client.acquire_token_for_client(resource=env.graph_endpoint)
+            return result
 
     provider = TokenProvider(context=base, acquire=acquire, cache=cache)
     provider.token()

@@ -187,23 +187,19 @@ def _save_custom(envs: list[Environment]) -> None:
 
 
 def _sandbox() -> Environment:
-    from bridge import sandbox  # imported late: the sandbox package is only needed here
+    from bridge.sandbox import load_state  # late: only the Sandbox environment needs it
 
-    try:
-        state = sandbox.load_state()
-    except Exception as exc:
-        raise AuthError(
-            f"The Sandbox environment needs a running sandbox ({exc}). "
-            "Start one with `mgbridge sandbox`.",
-            code="SandboxNotRunning",
-        ) from exc
+    state = load_state()  # AuthError "SandboxNotRunning" when none runs
+    tenant = state["tenant_id"]
+    # The state's authority is msal's (LOGIN/TENANT); the environment keeps the login root.
+    login = state["authority"].rstrip("/").removesuffix(f"/{tenant}")
     return Environment(
         SANDBOX,
         state["graph"].rstrip("/"),
-        state["authority"].rstrip("/"),
+        login,
         ca_file=state["ca_file"],
         kind="Sandbox",
-        tenant_id=state["tenant_id"],
+        tenant_id=tenant,
         client_id=state["client_id"],
         client_secret=state["client_secret"],
     )
