@@ -1,0 +1,612 @@
+"""Shaping: hashtable-shaped input in, the exact JSON of a Graph invite request out.
+
+The rules (DESIGN.md, "Wire behaviour"), all driven by `bridge._schema`:
+
+- Keys match the schema case-insensitively. Declared properties go out in the schema's camelCase;
+  undeclared keys of open types in lower camelCase (``IdentityProvider`` → ``identityProvider``), or
+  as typed, like the SDK, with ``verbatim_undeclared_keys``; annotations (``@odata.type``) verbatim.
+- A value that does not fit is a `BodyError` naming its path in the caller's spelling
+  (``Participants[0].Identity.User.Id``), raised before anything is sent; the SDK drops such values.
+
+`check_wire_body` is the strict counterpart for a body as received on the wire (the sandbox), and
+`powershell_view` gives Graph's replies the shape of the SDK's output objects.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import quote
+
+from bridge._exceptions import BodyError
+from bridge._schema import API_VERSIONS, ENUMS, INVITE_BODY, ODATA_TYPES, TYPES, GraphType, Property
+
+__all__ = ["InviteRequest", "build_invite_request", "check_wire_body", "powershell_view"]
+
+MAX_DEPTH: Final = 64
+MAX_CALL_ID_LENGTH: Final = 256
+
+_ODATA_TYPE: Final = "@odata.type"
+_CONTROL_CHARS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_INT64: Final = 1 << 63  # Graph's widest integer (Edm.Int64); also keeps str(int) within limits
+_INT32: Final = 1 << 31
+_BOOLEANS: Final = {"true": True, "false": False}
+_ENUM_MEMBERS: Final = {name: {m.lower(): m for m in members} for name, members in ENUMS.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class InviteRequest:
+    """An invite ready to send: where it goes and the exact JSON body."""
+
+    call_id: str
+    api_version: str  # "beta" | "v1.0"
+    path: str  # "/beta/communications/calls/<quoted id>/participants/invite"
+    body: dict[str, Any]
+
+
+def build_invite_request(
+    call_id: str | None = None,
+    *,
+    body: Mapping[str, Any] | str | None = None,
+    participants: Sequence[Any] | Mapping[str, Any] | None = None,
+    client_context: str | None = None,
+    additional_properties: Mapping[str, Any] | None = None,
+    input_object: Mapping[str, Any] | None = None,
+    api_version: str = "beta",
+    verbatim_undeclared_keys: bool = False,
+) -> InviteRequest:
+    """Shape and check an invite given as the cmdlet takes it; raise `BodyError` if it is wrong.
+
+    `body` is the Invite set's -BodyParameter (a mapping or JSON text); `participants`,
+    `client_context` and `additional_properties` are the InviteExpanded set's parameters. `call_id`
+    or `input_object` (a mapping holding CallId) names the call.
+    """
+    beta = _is_beta(api_version)
+    call_id = _call_id(call_id, input_object)
+    if body is None:
+        body = _expanded_body(participants, client_context, additional_properties)
+    elif participants is not None or client_context is not None or additional_properties:
+        raise BodyError(
+            "cannot be combined with Participants, ClientContext or AdditionalProperties",
+            path="BodyParameter",
+            expected="BodyParameter or the expanded parameters",
+            got="both",
+        )
+    elif isinstance(body, str):
+        body = _parse_json(body)
+    if not isinstance(body, Mapping):
+        raise _mismatch("BodyParameter", "JSON object", body)
+    shaped = _Shaper(beta, verbatim_undeclared_keys).object(body, INVITE_BODY, "", 0)
+    path = f"/{api_version}/communications/calls/{quote(call_id, safe='')}/participants/invite"
+    return InviteRequest(call_id, api_version, path, shaped)
+
+
+def check_wire_body(body: Any, api_version: str) -> None:
+    """Check a body as parsed from the wire, strictly: exact names, exact JSON types, no coercion.
+
+    Raises `BodyError` with the path in wire camelCase (``participants[0].identity``).
+    """
+    beta = _is_beta(api_version)
+    if not isinstance(body, dict):
+        raise _mismatch("", "JSON object", body)
+    # The SDK's body model is open, but on the wire these are the parameters of an OData action,
+    # not an open type's properties: the CSDL declares no others (spec §2.2), the service's answer
+    # is undocumented and §6 advises a strict simulator, and OData readers reject a parameter the
+    # action does not declare. So an unknown or mis-cased parameter is a 400.
+    for key in body:
+        if "@" not in key and key not in INVITE_BODY.properties:
+            raise BodyError(
+                "is not a parameter of the invite action",
+                path=key,
+                expected="participants or clientContext",
+                got=_describe(key),
+            )
+    _check_object(body, INVITE_BODY, "", beta)
+
+
+def powershell_view(
+    type_name: str, graph_json: Mapping[str, Any], api_version: str = "beta"
+) -> dict[str, Any]:
+    """Give a Graph JSON object of a schema type (e.g. "inviteParticipantsOperation") the shape of
+    the SDK's output model: declared properties under PascalCase names, recursively, and the rest
+    in "AdditionalProperties" under their own names.
+    """
+    gtype = TYPES.get(type_name)
+    if gtype is None:
+        raise ValueError(f"unknown Graph type {type_name!r}")
+    return _view(graph_json, gtype, _is_beta(api_version))
+
+
+# -- shaping --------------------------------------------------------------------------------------
+
+
+class _Shaper:
+    """One shaping walk: the API version and the casing option, shared by the recursion."""
+
+    __slots__ = ("beta", "verbatim")
+
+    def __init__(self, beta: bool, verbatim: bool) -> None:
+        self.beta = beta
+        self.verbatim = verbatim
+
+    def object(self, value: Any, declared: GraphType, path: str, depth: int) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise _mismatch(path, f"{declared.name} object", value)
+        if depth > MAX_DEPTH:
+            raise _too_deep(path)
+        gtype = declared
+        for key, item in value.items():
+            if isinstance(key, str) and key.lower() == _ODATA_TYPE and item is not None:
+                gtype = _subtype(declared, item, _join(path, key))
+                break
+        if self.verbatim:
+            # The SDK's models for this cmdlet know no subtypes: it sends the keys only a subtype
+            # declares as typed, and so must a migration comparison.
+            gtype = declared
+        out: dict[str, Any] = {}
+        for key, lower, item, where in _entries(value, path):
+            if "@" in key:
+                name, shaped = key, self.json(item, where, depth + 1)
+            elif (prop := gtype.by_lower.get(lower)) is None:
+                if not gtype.open:
+                    raise _undeclared(gtype, key, where)
+                name = key if self.verbatim else _lower_camel(key)
+                shaped = self.json(item, where, depth + 1)
+            elif prop.beta_only and not self.beta:
+                raise BodyError(
+                    f"{prop.name} is declared only in beta, not in v1.0",
+                    path=where,
+                    expected="a v1.0 property",
+                    got=_describe(key),
+                )
+            else:
+                name, shaped = prop.name, self.value(item, prop, where, depth + 1)
+            if name in out:  # Unicode oddities (final sigma) only; _entries catches the rest
+                raise _case_clash(key, where)
+            out[name] = shaped
+        _check_required(out, gtype, path)
+        return out
+
+    def value(self, item: Any, prop: Property, path: str, depth: int) -> Any:
+        if not prop.collection:
+            return self.single(item, prop, path, depth)
+        if isinstance(item, Mapping):
+            item = (item,)  # one object where the schema wants an array: the SDK wraps it too
+        elif not isinstance(item, (list, tuple)):
+            raise _mismatch(path, _expected(prop), item)
+        shaped = [
+            self.single(element, prop, f"{path}[{i}]", depth + 1)
+            for i, element in enumerate(item)
+            if element is not None
+        ]
+        _check_count(len(shaped), prop, path)
+        return shaped
+
+    def single(self, item: Any, prop: Property, path: str, depth: int) -> Any:
+        kind = prop.kind
+        if kind == "object":
+            shaped = self.object(item, TYPES[prop.type], path, depth)
+            if prop.names_identity:
+                _check_names_identity(shaped, path)
+            return shaped
+        if kind == "string":
+            text = _as_string(item, path)
+            _check_length(text, prop, path)
+            return text
+        if kind == "boolean":
+            if isinstance(item, bool):
+                return item
+            if isinstance(item, str) and (flag := _BOOLEANS.get(item.lower())) is not None:
+                return flag
+            raise _mismatch(path, "boolean", item)
+        if kind == "enum":
+            member = _ENUM_MEMBERS[prop.type].get(item.lower()) if isinstance(item, str) else None
+            if member is None:
+                raise _mismatch(path, _expected(prop), item)
+            return member
+        return _int32(item, path)
+
+    def json(self, item: Any, path: str, depth: int) -> Any:
+        """An undeclared value: any JSON, its object keys cased like undeclared keys."""
+        if isinstance(item, str):
+            return _text(item, path)
+        if isinstance(item, bool):
+            return item
+        if isinstance(item, (int, float)):
+            return _number(item, path)
+        if depth > MAX_DEPTH:
+            raise _too_deep(path)
+        if isinstance(item, Mapping):
+            out: dict[str, Any] = {}
+            for key, _, value, where in _entries(item, path):
+                name = key if self.verbatim or "@" in key else _lower_camel(key)
+                if name in out:
+                    raise _case_clash(key, where)
+                out[name] = self.json(value, where, depth + 1)
+            return out
+        if isinstance(item, (list, tuple)):
+            return [
+                self.json(value, f"{path}[{i}]", depth + 1)
+                for i, value in enumerate(item)
+                if value is not None
+            ]
+        raise _mismatch(path, "a JSON value", item)
+
+
+def _entries(value: Mapping[Any, Any], path: str) -> Iterator[tuple[str, str, Any, str]]:
+    """(key, lower-cased key, value, value's path) for each non-None value; keys must be strings
+    that stay distinct ignoring case, as in a PowerShell hashtable."""
+    seen: dict[str, str] = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise BodyError(
+                "keys must be strings", path=path, expected="string", got=_describe(key)
+            )
+        lower = _text(key, path).lower()
+        if seen.setdefault(lower, key) != key:
+            raise _case_clash(key, _join(path, key))
+        if item is not None:
+            yield key, lower, item, _join(path, key)
+
+
+def _lower_camel(key: str) -> str:
+    """``Phone`` → ``phone``, ``IdentityProvider`` → ``identityProvider``; like .NET's camelCase
+    policy, a leading acronym goes as a whole: ``ID`` → ``id``, ``URLPath`` → ``urlPath``."""
+    upper = 0
+    for char in key:
+        if not char.isupper():
+            break
+        upper += 1
+    if upper == 0:
+        return key
+    if 1 < upper < len(key):
+        upper -= 1  # keep the capital that starts the next word
+    return key[:upper].lower() + key[upper:]
+
+
+def _expanded_body(
+    participants: Any, client_context: Any, additional_properties: Any
+) -> dict[str, Any]:
+    """The body of the InviteExpanded set, keyed by parameter name so that paths read as such."""
+    body: dict[str, Any] = {}
+    if participants is not None:
+        body["Participants"] = participants
+    if client_context is not None:
+        body["ClientContext"] = client_context
+    if additional_properties:
+        if not isinstance(additional_properties, Mapping):
+            raise _mismatch("AdditionalProperties", "object", additional_properties)
+        given = {name.lower(): name for name in body}
+        for key, value in additional_properties.items():
+            if isinstance(key, str) and key.lower() in given:
+                raise BodyError(
+                    f"is given both as -{given[key.lower()]} and in AdditionalProperties",
+                    path=key,
+                    expected="one of the two",
+                    got="both",
+                )
+            body[key] = value
+    return body
+
+
+def _call_id(call_id: Any, input_object: Any) -> str:
+    if input_object is None:
+        path = "CallId"
+        if call_id is None:
+            raise BodyError("the call id is required", path=path, expected="string", got="None")
+    else:
+        path = "InputObject.CallId"
+        if call_id is not None:
+            raise BodyError(
+                "cannot be combined with CallId",
+                path="InputObject",
+                expected="CallId or InputObject",
+                got="both",
+            )
+        if not isinstance(input_object, Mapping):
+            raise _mismatch("InputObject", "object with a CallId", input_object)
+        found = [v for k, v in input_object.items() if isinstance(k, str) and k.lower() == "callid"]
+        if len(found) > 1:
+            raise _case_clash("CallId", path)
+        call_id = found[0] if found else None
+        if call_id is None:
+            # The SDK's words for it, so that scripts matching on them keep working.
+            raise BodyError(
+                "InputObject has null value for InputObject.CallId; the call id is required",
+                path=path,
+                expected="string",
+                got="None",
+            )
+    text = _as_string(call_id, path)
+    if not text:
+        raise BodyError("the call id is required", path=path, expected="string", got="''")
+    if len(text) > MAX_CALL_ID_LENGTH:
+        raise BodyError(
+            f"is longer than {MAX_CALL_ID_LENGTH} characters",
+            path=path,
+            expected=f"at most {MAX_CALL_ID_LENGTH} characters",
+            got=f"{len(text)} characters",
+        )
+    if _CONTROL_CHARS.search(text):
+        raise BodyError(
+            "holds a control character", path=path, expected="printable text", got=_describe(text)
+        )
+    if text in {".", ".."}:
+        # quote() leaves dots alone, and a dot segment would move the request to another URL.
+        raise BodyError("is not a call id", path=path, expected="a call id", got=_describe(text))
+    return text
+
+
+def _parse_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        raise BodyError(
+            f"is not valid JSON: {exc}",
+            path="BodyParameter",
+            expected="JSON object",
+            got="invalid JSON",
+        ) from None
+
+
+# -- wire checks ----------------------------------------------------------------------------------
+
+
+def _check_object(value: Any, declared: GraphType, path: str, beta: bool) -> None:
+    if not isinstance(value, dict):
+        raise _mismatch(path, f"{declared.name} object", value)
+    odata_type = value.get(_ODATA_TYPE)
+    if odata_type is None:
+        gtype = declared
+    else:
+        gtype = _subtype(declared, odata_type, _join(path, _ODATA_TYPE))
+    for key, item in value.items():
+        prop = gtype.properties.get(key)
+        if prop is None or (prop.beta_only and not beta):
+            if not gtype.open and "@" not in key:
+                raise _undeclared(gtype, key, _join(path, key))
+            continue  # a dynamic property or an annotation: any JSON
+        where = _join(path, key)
+        if item is None:
+            if prop.required:
+                raise BodyError(
+                    "must not be null", path=where, expected=_expected(prop), got="null"
+                )
+        elif prop.collection:
+            if not isinstance(item, list):
+                raise _mismatch(where, _expected(prop), item)
+            _check_count(len(item), prop, where)
+            for i, element in enumerate(item):
+                _check_single(element, prop, f"{where}[{i}]", beta)
+        else:
+            _check_single(item, prop, where, beta)
+    _check_required(value, gtype, path)
+
+
+def _check_single(item: Any, prop: Property, path: str, beta: bool) -> None:
+    kind = prop.kind
+    if kind == "object":
+        _check_object(item, TYPES[prop.type], path, beta)
+        if prop.names_identity:
+            _check_names_identity(item, path)
+    elif kind == "string":
+        if not isinstance(item, str):
+            raise _mismatch(path, "string", item)
+        _check_length(item, prop, path)
+    elif kind == "boolean":
+        if not isinstance(item, bool):
+            raise _mismatch(path, "boolean", item)
+    elif kind == "enum":
+        # Enum members are matched ignoring case (spec §6: the service's own casing varies).
+        if not (isinstance(item, str) and item.lower() in _ENUM_MEMBERS[prop.type]):
+            raise _mismatch(path, _expected(prop), item)
+    else:
+        _int32(item, path)
+
+
+# -- PowerShell view ------------------------------------------------------------------------------
+
+
+def _view(obj: Mapping[str, Any], gtype: GraphType, beta: bool) -> dict[str, Any]:
+    # As the SDK's models: every declared property (None when absent), then AdditionalProperties
+    # with the rest, @odata.type included (ps-sdk-behavior.md §2.1, §3). Those models know no
+    # subtypes, so @odata.type selects none: a PSTN number stays at
+    # Identity.AdditionalProperties.phone, where SDK scripts read it. Names match ignoring case, as
+    # replies are not consistent (resultInfo's subcode is also seen as subCode).
+    view: dict[str, Any] = {
+        p.sdk_name: None for p in gtype.properties.values() if beta or not p.beta_only
+    }
+    extra: dict[str, Any] = {}
+    for key, item in obj.items():
+        prop = gtype.by_lower.get(key.lower())
+        if prop is None or prop.sdk_name not in view:
+            extra[key] = item
+        elif prop.kind == "object" and item is not None:
+            target = TYPES[prop.type]
+            if isinstance(item, Mapping):
+                item = _view(item, target, beta)
+            elif prop.collection and isinstance(item, list):
+                item = [_view(e, target, beta) if isinstance(e, Mapping) else e for e in item]
+            view[prop.sdk_name] = item
+        else:
+            view[prop.sdk_name] = item
+    view["AdditionalProperties"] = extra
+    return view
+
+
+# -- shared rules ---------------------------------------------------------------------------------
+
+
+def _is_beta(api_version: str) -> bool:
+    if api_version not in API_VERSIONS:
+        raise BodyError(
+            "is not a Graph API version",
+            path="api_version",
+            expected="beta or v1.0",
+            got=_describe(api_version),
+        )
+    return api_version == "beta"
+
+
+def _subtype(declared: GraphType, odata_type: Any, path: str) -> GraphType:
+    """The type an @odata.type value selects: `declared` itself, a type derived from it, or, for a
+    type this schema does not describe, `declared` (Graph decides)."""
+    if not isinstance(odata_type, str):
+        raise _mismatch(path, "string", odata_type)
+    selected = ODATA_TYPES.get(odata_type)
+    if selected is None:
+        return declared
+    if not selected.is_a(declared):
+        raise BodyError(
+            f"names a type that is not {declared.name} or derived from it",
+            path=path,
+            expected=declared.odata_type,
+            got=_describe(odata_type),
+        )
+    return selected
+
+
+def _check_required(present: Mapping[str, Any], gtype: GraphType, path: str) -> None:
+    for prop in gtype.required:
+        if prop.name not in present:
+            raise BodyError(
+                "is required but missing",
+                path=_join(path, prop.name),
+                expected=_expected(prop),
+                got="nothing",
+            )
+
+
+def _check_count(count: int, prop: Property, path: str) -> None:
+    if count < prop.min_items or (prop.max_items is not None and count > prop.max_items):
+        expected = (
+            f"at least {prop.min_items} items"
+            if prop.max_items is None
+            else f"{prop.min_items} to {prop.max_items} items"
+        )
+        raise BodyError(
+            f"must hold {expected}, not {count}", path=path, expected=expected, got=f"{count} items"
+        )
+
+
+def _check_length(text: str, prop: Property, path: str) -> None:
+    if prop.max_length is not None and len(text) > prop.max_length:
+        raise BodyError(
+            f"is longer than {prop.max_length} characters",
+            path=path,
+            expected=f"at most {prop.max_length} characters",
+            got=f"{len(text)} characters",
+        )
+
+
+def _check_names_identity(identity_set: Mapping[str, Any], path: str) -> None:
+    if not any(isinstance(v, Mapping) for k, v in identity_set.items() if "@" not in k):
+        raise BodyError(
+            "names nobody: it needs an identity such as user, application or phone",
+            path=path,
+            expected="at least one identity object",
+            got="none",
+        )
+
+
+def _as_string(item: Any, path: str) -> str:
+    if isinstance(item, str):
+        return _text(item, path)
+    if isinstance(item, (int, float)) and not isinstance(item, bool):
+        return str(_number(item, path))  # as the SDK's Convert.ToString does
+    raise _mismatch(path, "string", item)
+
+
+def _text(text: str, path: str) -> str:
+    # A lone surrogate (possible in .NET strings) would only fail later, when encoding to UTF-8.
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BodyError(
+                "holds a lone surrogate, which is not Unicode text",
+                path=path,
+                expected="Unicode text",
+                got=_describe(text),
+            ) from None
+    return text
+
+
+def _number(number: int | float, path: str) -> int | float:
+    if isinstance(number, float):
+        if not math.isfinite(number):
+            raise _mismatch(path, "a finite number", number)
+        return float(number)
+    if not -_INT64 <= number < _INT64:
+        raise _mismatch(path, "a 64-bit integer", number)
+    return int(number)
+
+
+def _int32(item: Any, path: str) -> int:
+    if isinstance(item, int) and not isinstance(item, bool) and -_INT32 <= item < _INT32:
+        return int(item)
+    raise _mismatch(path, "32-bit integer", item)
+
+
+def _expected(prop: Property) -> str:
+    if prop.collection:
+        return f"array of {prop.type}"
+    if prop.kind == "object":
+        return f"{prop.type} object"
+    if prop.kind == "enum":
+        return "one of " + ", ".join(ENUMS[prop.type])
+    return prop.kind
+
+
+def _describe(value: Any) -> str:
+    """A short account of a value for an error: a type name, or a truncated repr."""
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    if isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64:
+        return "a very large integer"
+    if value is None or isinstance(value, (str, int, float)):
+        text = repr(value[:41] if isinstance(value, str) else value)
+        return text if len(text) <= 40 else text[:37] + "..."
+    return type(value).__name__
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _mismatch(path: str, expected: str, value: Any) -> BodyError:
+    got = _describe(value)
+    return BodyError(f"expected {expected}, got {got}", path=path, expected=expected, got=got)
+
+
+def _undeclared(gtype: GraphType, key: str, path: str) -> BodyError:
+    return BodyError(
+        f"is not a property of {gtype.name}",
+        path=path,
+        expected=f"a property of {gtype.name}",
+        got=_describe(key),
+    )
+
+
+def _case_clash(key: str, path: str) -> BodyError:
+    return BodyError(
+        "is given twice, in spellings that differ only in case",
+        path=path,
+        expected="each key once",
+        got=_describe(key),
+    )
+
+
+def _too_deep(path: str) -> BodyError:
+    return BodyError(
+        f"is nested deeper than {MAX_DEPTH} levels",
+        path=path,
+        expected=f"at most {MAX_DEPTH} levels",
+        got="deeper nesting",
+    )
