@@ -391,10 +391,13 @@ class TokenProvider:
         return self._cache.path if self._cache is not None else None
 
     def sign_out(self) -> None:
-        """Forgets the token; in CurrentUser scope also deletes this connection's cache file."""
+        """Disconnects: forgets the token and the credential, and in CurrentUser scope deletes
+        this connection's cache file. Later ``token()`` calls raise AuthError."""
         with self._lock:
             self._token = None
             self._expires_at = None
+            self._acquire = None
+            self._renew_hint = "Connect again."
             if self._cache is not None:
                 self._cache.remove()
 
