@@ -72,7 +72,7 @@ def clean(sb: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def app(sb: Sandbox) -> dict[str, str]:
+def app(sb: Sandbox) -> dict[str, Any]:
     """The default app's identifiers."""
     return {"client_id": sb.client_id, "tenant_id": sb.tenant_id}
 
@@ -133,7 +133,7 @@ def test_sandbox_with_no_credentials_is_the_default_app(sb: Sandbox) -> None:
     assert "Sandbox" in [env.name for env in list_environments()]
 
 
-def test_client_secret(sb: Sandbox, app: dict[str, str]) -> None:
+def test_client_secret(sb: Sandbox, app: dict[str, Any]) -> None:
     with bridge.connect("Sandbox", **app, client_secret=sb.client_secret) as session:
         invite(sb, session)
         invite(sb, session)
@@ -142,7 +142,7 @@ def test_client_secret(sb: Sandbox, app: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("form", ["pem file", "pem text", "pfx", "pfx with chain"])
-def test_certificate(sb: Sandbox, app: dict[str, str], tmp_path: Path, form: str) -> None:
+def test_certificate(sb: Sandbox, app: dict[str, Any], tmp_path: Path, form: str) -> None:
     if form == "pem file":
         bundle = tmp_path / "app.pem"
         bundle.write_text(pem_bundle(sb))
@@ -165,7 +165,7 @@ def test_certificate(sb: Sandbox, app: dict[str, str], tmp_path: Path, form: str
     assert "client_secret" not in token_form
 
 
-def test_certificate_thumbprint_is_checked(sb: Sandbox, app: dict[str, str]) -> None:
+def test_certificate_thumbprint_is_checked(sb: Sandbox, app: dict[str, Any]) -> None:
     thumb = sb.state["certificate_thumbprint"]
     with bridge.connect(
         "Sandbox", **app, certificate=pem_bundle(sb), certificate_thumbprint=thumb.lower()
@@ -180,7 +180,7 @@ def test_certificate_thumbprint_is_checked(sb: Sandbox, app: dict[str, str]) -> 
         bridge.connect("Sandbox", **app, certificate_thumbprint=thumb)
 
 
-def test_certificate_password_problems(sb: Sandbox, app: dict[str, str]) -> None:
+def test_certificate_password_problems(sb: Sandbox, app: dict[str, Any]) -> None:
     pfx = sb.state["certificate_pfx_file"]
     with pytest.raises(AuthError, match="needs certificate_password"):
         bridge.connect("Sandbox", **app, certificate=pfx)
@@ -216,7 +216,7 @@ def test_expired_access_token_asks_for_a_new_one(sb: Sandbox) -> None:
 
 
 def test_environment_variables_with_secret(
-    sb: Sandbox, app: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    sb: Sandbox, app: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AZURE_CLIENT_ID", app["client_id"])
     monkeypatch.setenv("AZURE_TENANT_ID", app["tenant_id"])
@@ -229,7 +229,7 @@ def test_environment_variables_with_secret(
 
 
 def test_environment_variables_with_certificate(
-    sb: Sandbox, app: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    sb: Sandbox, app: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     variables = {
         "AZURE_CLIENT_ID": app["client_id"],
@@ -292,7 +292,7 @@ def test_delegated_sign_in_is_refused(kwargs: dict[str, Any]) -> None:
     assert info.value.code == "DelegatedNotSupported"
 
 
-def test_one_credential_at_a_time(sb: Sandbox, app: dict[str, str]) -> None:
+def test_one_credential_at_a_time(sb: Sandbox, app: dict[str, Any]) -> None:
     with pytest.raises(AuthError, match="not client_secret and access_token"):
         bridge.connect("Sandbox", **app, client_secret="x" * 10, access_token="y" * 10)
     with pytest.raises(AuthError, match="cannot be used for app-only sign-in"):
@@ -339,7 +339,7 @@ def test_token_is_thread_safe(sb: Sandbox) -> None:
 
 
 def test_current_user_scope_survives_a_new_process(
-    sb: Sandbox, app: dict[str, str], clean: Path
+    sb: Sandbox, app: dict[str, Any], clean: Path
 ) -> None:
     with bridge.connect(
         "Sandbox", **app, client_secret=sb.client_secret, context_scope="CurrentUser"
@@ -383,7 +383,7 @@ def test_process_scope_writes_nothing(sb: Sandbox, clean: Path) -> None:
     assert not (clean / "mgbridge" / "token_cache").exists()
 
 
-def test_cache_only_and_sign_out(sb: Sandbox, app: dict[str, str]) -> None:
+def test_cache_only_and_sign_out(sb: Sandbox, app: dict[str, Any]) -> None:
     env = get_environment("Sandbox")
     with build_client(ca_file=env.ca_file) as client:
         with pytest.raises(AuthError, match="No usable cached token") as info:
@@ -409,7 +409,7 @@ def test_cache_only_and_sign_out(sb: Sandbox, app: dict[str, str]) -> None:
 # -- errors say what to fix ----------------------------------------------------------------------
 
 
-def test_wrong_secret(sb: Sandbox, app: dict[str, str]) -> None:
+def test_wrong_secret(sb: Sandbox, app: dict[str, Any]) -> None:
     with pytest.raises(AuthError, match="client secret is wrong") as info:
         bridge.connect("Sandbox", **app, client_secret="not-the-secret")
     assert info.value.code == "AADSTS7000215"
@@ -434,7 +434,7 @@ def test_wrong_tenant(sb: Sandbox) -> None:
     assert info.value.code in ("InvalidTenant", "AADSTS90002")
 
 
-def test_unregistered_certificate(sb: Sandbox, app: dict[str, str]) -> None:
+def test_unregistered_certificate(sb: Sandbox, app: dict[str, Any]) -> None:
     with pytest.raises(AuthError, match="certificate is not registered") as info:
         bridge.connect("Sandbox", **app, certificate=self_signed())
     assert info.value.code == "AADSTS700027"
@@ -479,7 +479,7 @@ def test_unreachable_sign_in_endpoint() -> None:
 
 def test_no_secret_or_token_in_output_or_logs(
     sb: Sandbox,
-    app: dict[str, str],
+    app: dict[str, Any],
     caplog: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -524,7 +524,11 @@ def test_no_secret_or_token_in_output_or_logs(
     with bridge.connect("Sandbox", access_token=given) as session:
         invite(sb, session)
         shown.append(repr(session._tokens))
-    for bad in ({"client_secret": sb.client_secret + "x"}, {"certificate": self_signed()}):
+    wrong: list[dict[str, Any]] = [
+        {"client_secret": sb.client_secret + "x"},
+        {"certificate": self_signed()},
+    ]
+    for bad in wrong:
         with pytest.raises(AuthError) as info:
             bridge.connect("Sandbox", **app, **bad)
         shown.extend([str(info.value), repr(info.value), json.dumps(info.value.to_dict())])
