@@ -58,7 +58,9 @@ _JWT = re.compile(r"eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*")
 
 # --- redaction -------------------------------------------------------------------------------
 
-_secrets: set[str] = set()  # values to scrub from msal's log records
+# Values to scrub from msal's log records: secrets and given tokens. Tokens msal obtains are JWTs,
+# which the pattern catches, so they are not collected (a long-lived process would pile them up).
+_secrets: set[str] = set()
 _secrets_lock = threading.Lock()
 
 
@@ -68,7 +70,7 @@ def _remember_secret(value: str | None) -> None:
             _secrets.add(value)
 
 
-def redact(text: str) -> str:
+def _redact(text: str) -> str:
     """``text`` with every known secret and anything shaped like a JWT replaced."""
     with _secrets_lock:
         known = sorted(_secrets, key=len, reverse=True)
@@ -78,11 +80,11 @@ def redact(text: str) -> str:
 
 
 class _RedactingFilter(logging.Filter):
-    """msal logs the client assertion (a signed JWT) and raw endpoint replies at DEBUG."""
+    """msal logs raw endpoint replies at DEBUG on some paths (managed identity, WS-Trust)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = redact(message)
+        cleaned = _redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
@@ -233,7 +235,10 @@ def _public_numbers(cert: x509.Certificate) -> Any:
 def _read_pem(
     data: bytes, password: bytes | None, where: str
 ) -> tuple[Any, list[x509.Certificate]]:
-    certs = [x509.load_pem_x509_certificate(block) for block in _PEM_CERT.findall(data)]
+    try:
+        certs = [x509.load_pem_x509_certificate(block) for block in _PEM_CERT.findall(data)]
+    except ValueError as exc:
+        raise _error(f"{where} holds a damaged certificate.", "CertificateUnreadable") from exc
     match = _PEM_KEY.search(data)
     if match is None:
         return None, certs
@@ -292,10 +297,8 @@ class _CacheFile:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
 
-    def cached_token(
-        self, client_id: str, tenant_id: str, scope: str
-    ) -> tuple[str, float, float] | None:
-        """(token, expires_at, lifetime) of a usable access token another process cached.
+    def cached_token(self, client_id: str, tenant_id: str, scope: str) -> tuple[str, float] | None:
+        """(token, expires_at) of a usable access token another process cached.
 
         Read from the standard MSAL cache schema, because msal < 1.23 does not look in the cache
         for client-credential tokens and because a cache-only connection has no msal app.
@@ -314,7 +317,7 @@ class _CacheFile:
                 expires_at = float(e.get("expires_on", 0))
                 lifetime = expires_at - float(e.get("cached_at", now))
                 if expires_at - _margin(lifetime) > now:
-                    return e["secret"], expires_at, lifetime
+                    return e["secret"], expires_at
         return None
 
 
@@ -423,7 +426,6 @@ class TokenProvider:
         if "access_token" not in result:
             raise _msal_error(result, self._context)
         self._token = str(result["access_token"])
-        _remember_secret(self._token)
         claims = _claims(self._token)
         if self._expires_at is None and claims and GRAPH_PERMISSION not in claims.get("roles", []):
             logger.warning(
@@ -471,8 +473,9 @@ def sign_in(
       text; ``certificate_thumbprint``, if given, must match it; ``send_certificate_chain``
       sends the chain (x5c) for subject-name/issuer authentication;
     - ``access_token``: used as given until it expires;
-    - ``managed_identity=True`` (system-assigned) or ``managed_identity_client_id`` (user-assigned),
-      msal 1.29+;
+    - ``managed_identity=True`` (system-assigned), or ``managed_identity_client_id`` (or
+      ``managed_identity=True`` with ``client_id``, as Connect-MgGraph -Identity -ClientId) for a
+      user-assigned one; msal 1.29+;
     - ``environment_variables=True``: AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET
       or AZURE_CLIENT_CERTIFICATE_PATH (+ AZURE_CLIENT_CERTIFICATE_PASSWORD); a mapping is read
       instead of ``os.environ`` (PowerShell's ``$env:`` is not visible to Python on Linux);
@@ -530,7 +533,9 @@ def sign_in(
     if access_token:
         return _from_access_token(access_token, base)
     if managed_identity or managed_identity_client_id:
-        return _from_managed_identity(env, http_client, managed_identity_client_id, base)
+        # Connect-MgGraph -Identity -ClientId X names a user-assigned identity by its client id.
+        mi_client_id = managed_identity_client_id or client_id
+        return _from_managed_identity(env, http_client, mi_client_id, base)
     if environment_variables:
         source = os.environ if environment_variables is True else environment_variables
         client_id, tenant_id, client_secret, certificate, certificate_password = _from_variables(

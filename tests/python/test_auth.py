@@ -24,7 +24,7 @@ import msal
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 import bridge
@@ -116,6 +116,28 @@ def self_signed() -> str:
     return key_pem.decode() + cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
+def ec_bundle() -> str:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ec")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return key_pem.decode() + cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
 # -- every credential signs in and invites ---------------------------------------------------------
 
 
@@ -189,6 +211,48 @@ def test_certificate_password_problems(sb: Sandbox, app: dict[str, Any]) -> None
     with pytest.raises(AuthError, match="Cannot read the certificate file") as info:
         bridge.connect("Sandbox", **app, certificate="/nonexistent/app.pem")
     assert info.value.code == "CertificateNotFound"
+    assert token_requests(sb) == 0
+
+
+def test_encrypted_pem_key(sb: Sandbox, app: dict[str, Any]) -> None:
+    key = serialization.load_pem_private_key(
+        Path(sb.state["certificate_key_file"]).read_bytes(), None
+    )
+    locked = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"pem-password"),
+    ).decode()
+    bundle = locked + Path(sb.state["certificate_file"]).read_text()
+    with bridge.connect(
+        "Sandbox", **app, certificate=bundle, certificate_password="pem-password"
+    ) as session:
+        invite(sb, session)
+    with pytest.raises(AuthError, match="is encrypted: give certificate_password"):
+        bridge.connect("Sandbox", **app, certificate=bundle)
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        (lambda sb: self_signed().split("-----BEGIN CERTIFICATE")[0], "CertificateNoMatch"),
+        (lambda sb: Path(sb.state["certificate_file"]).read_text(), "CertificateNoPrivateKey"),
+        (
+            lambda sb: (
+                Path(sb.state["certificate_key_file"]).read_text()
+                + self_signed().split("-----END RSA PRIVATE KEY-----")[1]
+            ),
+            "CertificateNoMatch",
+        ),
+        (lambda sb: ec_bundle(), "CertificateKey"),
+        (lambda sb: b"\x00not a certificate", "CertificateUnreadable"),
+    ],
+    ids=["key only", "certificate only", "key of another", "EC key", "garbage"],
+)
+def test_unusable_certificates(sb: Sandbox, app: dict[str, Any], make: Any, code: str) -> None:
+    with pytest.raises(AuthError) as info:
+        bridge.connect("Sandbox", **app, certificate=make(sb))
+    assert info.value.code == code
     assert token_requests(sb) == 0
 
 
@@ -267,7 +331,9 @@ def test_managed_identity(sb: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     with bridge.connect("Sandbox", managed_identity_client_id=mi) as session:
         invite(sb, session)
         assert session.context()["ManagedIdentityId"] == mi
-    assert token_requests(sb) == 2
+    with bridge.connect("Sandbox", managed_identity=True, client_id=mi) as session:
+        assert session.context()["ManagedIdentityId"] == mi
+    assert token_requests(sb) == 3
 
 
 @pytest.mark.skipif(MSAL_HAS_MI, reason="checks the error of msal < 1.29")
