@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,23 +50,14 @@ ENV_VARS = (
 )
 
 
-@pytest.fixture(scope="module")
-def sb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    state = tmp_path_factory.mktemp("sandbox") / "sandbox.json"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MGBRIDGE_SANDBOX_STATE", str(state))
-        with Sandbox(state_file=state) as box:
-            yield box
-
-
 @pytest.fixture(autouse=True)
 def clean(sb: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh sandbox log and an empty config folder (token caches) for every test."""
+    """The shared sandbox (conftest's ``sb``: reset, named by MGBRIDGE_SANDBOX_STATE) and an
+    empty config folder (token caches, the CLI's kept connection) for every test."""
     for var in ENV_VARS:
         monkeypatch.delenv(var, raising=False)
     config = tmp_path / "config"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
-    sb.reset()
     return config
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import stat
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,6 @@ from click.testing import CliRunner, Result
 
 from bridge._cli import cli
 from bridge.sandbox import Sandbox
-
-
-@pytest.fixture(scope="module")
-def sb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    state = tmp_path_factory.mktemp("sandbox") / "sandbox.json"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MGBRIDGE_SANDBOX_STATE", str(state))
-        with Sandbox(state_file=state) as box:
-            yield box
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +25,6 @@ def clean(sb: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(var, raising=False)
     config = tmp_path / "config"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
-    sb.reset()
     return config
 
 
