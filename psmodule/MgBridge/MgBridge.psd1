@@ -6,7 +6,26 @@
     Description          = 'Microsoft Graph call-participant invites through a light Python core hosted in-process; a drop-in for the Microsoft Graph PowerShell SDK cmdlets.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('MgBridge.format.ps1xml')
     FunctionsToExport    = @(
+        # Microsoft.Graph.Beta.CloudCommunications
+        'Invoke-MgBetaInviteCommunicationCallParticipant'
+        'Get-MgBetaCommunicationCallOperation'
+
+        # Microsoft.Graph.CloudCommunications
+        'Invoke-MgInviteCommunicationCallParticipant'
+        'Get-MgCommunicationCallOperation'
+
+        # Microsoft.Graph.Authentication
+        'Connect-MgGraph'
+        'Disconnect-MgGraph'
+        'Get-MgContext'
+        'Get-MgEnvironment'
+        'Add-MgEnvironment'
+
+        # mgbridge's own
+        'Start-MgBridgeSandbox'
+        'Stop-MgBridgeSandbox'
         'Get-MgBridgeRuntime'
     )
     CmdletsToExport      = @()

@@ -1,0 +1,32 @@
+function ConvertToPemText {
+    <#
+    .SYNOPSIS
+    The PEM text of a certificate and its private key (PKCS#8), which the core signs in with.
+    The text holds a secret: it is only ever passed to the core.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)]
+        [System.Security.Cryptography.X509Certificates.X509Certificate2] $Certificate
+    )
+
+    if (-not $Certificate.HasPrivateKey) {
+        throw [System.ArgumentException]::new("The certificate $($Certificate.Thumbprint) has no private key; sign-in needs it.")
+    }
+    $key = $Certificate.GetRSAPrivateKey()
+    if (-not $key) { $key = $Certificate.GetECDsaPrivateKey() }
+    if (-not $key) {
+        throw [System.ArgumentException]::new("The private key of certificate $($Certificate.Thumbprint) is neither RSA nor ECDSA.")
+    }
+    try {
+        $keyPem = $key.ExportPkcs8PrivateKeyPem()
+    } catch [System.Security.Cryptography.CryptographicException] {
+        throw [System.ArgumentException]::new(
+            "The private key of certificate $($Certificate.Thumbprint) cannot be exported ($($_.Exception.Message)); " +
+            'import the certificate with an exportable key (X509KeyStorageFlags.Exportable).')
+    } finally {
+        $key.Dispose()
+    }
+    $Certificate.ExportCertificatePem() + "`n" + $keyPem
+}

@@ -1,0 +1,43 @@
+function ReadCallOperation {
+    <#
+    .SYNOPSIS
+    The body of Get-MgBetaCommunicationCallOperation and Get-MgCommunicationCallOperation: reads
+    one operation of a call, by ids or from an identity object.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        # The public cmdlet's $PSCmdlet.
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        # beta or v1.0.
+        [Parameter(Mandatory)]
+        [ValidateSet('beta', 'v1.0')]
+        [string] $ApiVersion,
+
+        # The public cmdlet's $PSBoundParameters.
+        [Parameter(Mandatory)]
+        [System.Collections.IDictionary] $BoundParameters
+    )
+
+    $commandName = "$($Cmdlet.MyInvocation.MyCommand.Name)_$($Cmdlet.ParameterSetName)"
+    $namespace = if ($ApiVersion -eq 'beta') { 'Microsoft.Graph.Beta.PowerShell.Cmdlets' } else { 'Microsoft.Graph.PowerShell.Cmdlets' }
+    $identities = if ($Cmdlet.ParameterSetName -eq 'GetViaIdentity') { @($BoundParameters['InputObject']) } else { @($null) }
+    foreach ($identity in $identities) {
+        $ids = [ordered]@{ CallId = $BoundParameters['CallId']; CommsOperationId = $BoundParameters['CommsOperationId'] }
+        if ($Cmdlet.ParameterSetName -eq 'GetViaIdentity') {
+            foreach ($name in @($ids.Keys)) {
+                $ids[$name] = GetIdentityValue -InputObject $identity -Name $name
+                if (-not $ids[$name]) {
+                    $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception ([System.Exception]::new("InputObject has null value for InputObject.$name")) `
+                                -Category InvalidArgument -CommandName $commandName -Namespace $namespace -Invocation $Cmdlet.MyInvocation -TargetObject $identity))
+                }
+            }
+        }
+        $arguments = [ordered]@{ api_version = $ApiVersion; call_id = $ids.CallId; operation_id = $ids.CommsOperationId }
+        InvokeGraphCommand -Cmdlet $Cmdlet -Operation 'get_operation' -Arguments $arguments -CommandName $commandName `
+            -Headers $BoundParameters['Headers'] -TargetObject ([pscustomobject]$ids) `
+            -ResponseHeadersVariable $BoundParameters['ResponseHeadersVariable']
+    }
+}
