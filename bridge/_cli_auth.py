@@ -306,7 +306,8 @@ def environment_list(as_json: bool) -> None:
     columns = ["Name", "AzureADEndpoint", "GraphEndpoint", "Type"]
     widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
     for line in (dict(zip(columns, columns, strict=True)), *rows):
-        click.echo("  ".join(str(line[c]).ljust(w) for c, w in zip(columns, widths, strict=True)))
+        cells = (str(line[c]).ljust(w) for c, w in zip(columns, widths, strict=True))
+        click.echo("  ".join(cells).rstrip())
 
 
 @environment_group.command("add")
