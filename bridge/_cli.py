@@ -34,6 +34,7 @@ from bridge._cli_auth import (
 )
 from bridge._exceptions import AuthError, BodyError, BridgeError, GraphError, TransportError
 from bridge._version import __version__
+from bridge.sandbox._command import sandbox as sandbox_command
 
 if TYPE_CHECKING:
     from bridge._operation import Operation
@@ -391,7 +392,15 @@ def _echo_operation(op: Operation, output: str) -> None:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
-for _command in (connect_command, disconnect_command, context_command, environment_group):
+# Both modules import only click at the top: msal, cryptography and the sandbox's server load
+# when a command runs, so `mgbridge --help` and `--version` stay fast.
+for _command in (
+    connect_command,
+    disconnect_command,
+    context_command,
+    environment_group,
+    sandbox_command,
+):
     cli.add_command(_command)
 
 

@@ -8,10 +8,12 @@ client arguments, no ``verify=<path>``, no ``cert=``).
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import logging
 import os
 import re
+import socket
 import ssl
 import sys
 import time
@@ -91,6 +93,8 @@ def build_client(
             trust_env=False,
             retries=0,  # connect retries are RetryTransport's job, with backoff and logging
         )
+        if _NAGLE_ON:
+            _disable_nagle(transport)
     return httpx.Client(
         transport=RetryTransport(transport, retry),
         timeout=httpx.Timeout(timeout, connect=min(connect_timeout, timeout)),
@@ -98,6 +102,36 @@ def build_client(
         follow_redirects=False,
         trust_env=False,  # proxies and CA roots are explicit; no netrc
     )
+
+
+# httpcore before 1.0 (httpx 0.23/0.24, without `socket_options`) leaves Nagle's algorithm on and
+# writes a request's headers and body separately: with the server's delayed ACK, every POST then
+# waits ~40 ms. httpcore 1.x sets TCP_NODELAY itself.
+_NAGLE_ON = "socket_options" not in inspect.signature(httpx.HTTPTransport.__init__).parameters
+
+
+class _NoDelayBackend:
+    """Wraps httpcore's network backend so that new connections set TCP_NODELAY."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def connect_tcp(self, *args: Any, **kwargs: Any) -> Any:
+        stream = self._backend.connect_tcp(*args, **kwargs)
+        sock = stream.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return stream
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._backend, name)
+
+
+def _disable_nagle(transport: httpx.HTTPTransport) -> None:
+    pool = getattr(transport, "_pool", None)  # httpcore's pool; private, hence the guards
+    backend = getattr(pool, "_network_backend", None)
+    if backend is not None:
+        pool._network_backend = _NoDelayBackend(backend)  # type: ignore[union-attr]
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import ssl
 
 import httpx
@@ -11,8 +12,10 @@ import pytest
 
 from bridge import GraphError, TransportError
 from bridge._http import (
+    _NAGLE_ON,
     SDK_VERSION,
     USER_AGENT,
+    _NoDelayBackend,
     build_client,
     graph_error,
     redact_headers,
@@ -282,3 +285,32 @@ def test_nothing_is_formatted_when_debug_is_off(monkeypatch: pytest.MonkeyPatch)
             send(client, "POST", URL, headers={}, content=b"{}")
     finally:
         logging.getLogger("bridge").setLevel(logging.NOTSET)
+
+
+def test_connections_disable_nagle_on_every_httpx() -> None:
+    # httpcore 1.x sets TCP_NODELAY itself; before it (httpx 0.23) the backend is wrapped.
+    with build_client() as client:
+        backend = client._transport.transport._pool._network_backend  # type: ignore[attr-defined]
+        assert isinstance(backend, _NoDelayBackend) == _NAGLE_ON
+
+
+def test_no_delay_backend_sets_tcp_nodelay() -> None:
+    class Stream:
+        def __init__(self) -> None:
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+
+        def get_extra_info(self, info: str) -> object:
+            return self.sock if info == "socket" else None
+
+    class Backend:
+        def connect_tcp(self, host: str, port: int) -> Stream:
+            return Stream()
+
+        def sleep(self, seconds: float) -> None:
+            pass
+
+    backend = _NoDelayBackend(Backend())
+    stream = backend.connect_tcp("127.0.0.1", 443)
+    with stream.sock:
+        assert stream.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    assert backend.sleep is not None  # everything else passes through
