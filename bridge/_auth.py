@@ -9,7 +9,8 @@ Token cache (``context_scope``):
 - "CurrentUser": msal's SerializableTokenCache is written, after every change, to
   ``<config>/mgbridge/token_cache/<connection>.json`` (mode 0600, folder 0700), because atexit
   handlers never run when PowerShell hosts Python. A later process signing in with the same
-  environment, tenant and app reuses a cached token without asking the token endpoint.
+  environment, tenant, app and credential reuses a cached token without asking the token
+  endpoint. The file holds a salted digest of the credential, never the secret itself.
 
 Failures become AuthError, network failures included (code "NetworkError"): whatever stops a
 token from being obtained is a sign-in failure for the caller. No secret or token is ever put in a
@@ -21,10 +22,12 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import hmac
 import json
 import logging
 import os
 import re
+import secrets
 import tempfile
 import threading
 import time
@@ -60,20 +63,20 @@ _JWT = re.compile(r"eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*")
 
 # Values to scrub from msal's log records: secrets and given tokens. Tokens msal obtains are JWTs,
 # which the pattern catches, so they are not collected (a long-lived process would pile them up).
-_secrets: set[str] = set()
+_known_secrets: set[str] = set()
 _secrets_lock = threading.Lock()
 
 
 def _remember_secret(value: str | None) -> None:
     if value and len(value) >= 8:  # shorter ones would scrub ordinary words
         with _secrets_lock:
-            _secrets.add(value)
+            _known_secrets.add(value)
 
 
 def _redact(text: str) -> str:
     """``text`` with every known secret and anything shaped like a JWT replaced."""
     with _secrets_lock:
-        known = sorted(_secrets, key=len, reverse=True)
+        known = sorted(_known_secrets, key=len, reverse=True)
     for secret in known:
         text = text.replace(secret, "<redacted>")
     return _JWT.sub("<redacted-jwt>", text)
@@ -270,6 +273,7 @@ class _CacheFile:
         self.cache = msal.SerializableTokenCache()
         self.saved: dict[str, Any] = {}
         self.text = ""
+        self.credential: dict[str, str] = {}
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
             self.text = stored["msal"]
@@ -280,10 +284,24 @@ class _CacheFile:
         except (OSError, ValueError, KeyError, TypeError):
             logger.warning("Ignoring the unreadable token cache %s.", self.path)
 
+    def bind(self, material: str) -> None:
+        """Ties the cache to the credential (a salted digest of it; the secret is not stored).
+
+        Tokens obtained with another secret or certificate are dropped, so that a changed (or
+        mistyped) credential is checked by the token endpoint instead of hidden by the cache.
+        """
+        stored = self.saved.get("Credential") or {}
+        salt = stored.get("salt") or secrets.token_hex(16)
+        digest = hmac.new(bytes.fromhex(salt), material.encode(), hashlib.sha256).hexdigest()
+        if stored and not hmac.compare_digest(str(stored.get("digest")), digest):
+            self.cache, self.text = msal.SerializableTokenCache(), ""
+        self.credential = {"salt": salt, "digest": digest}
+
     def save(self, context: Mapping[str, Any]) -> None:
         if not self.cache.has_state_changed:
             return
-        text = json.dumps({"context": dict(context), "msal": self.cache.serialize()})
+        context = {**context, "Credential": self.credential}
+        text = json.dumps({"context": context, "msal": self.cache.serialize()})
         for folder in (self.path.parent.parent, self.path.parent):
             folder.mkdir(mode=0o700, exist_ok=True, parents=True)
         os.chmod(self.path.parent, 0o700)  # mkdir's mode is masked by umask, and may be older
@@ -615,6 +633,8 @@ def sign_in(
     else:
         assert client_secret is not None
         credential = client_secret
+    if cache is not None:
+        cache.bind(client_secret or base["CertificateThumbprint"])
 
     app: list[msal.ConfidentialClientApplication] = []  # built on first use: no I/O on a hit
 

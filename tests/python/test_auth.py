@@ -433,6 +433,15 @@ def test_current_user_scope_survives_a_new_process(
     assert sb.stats()["invites"]["accepted"] == 2
 
 
+def test_cached_token_does_not_hide_a_wrong_secret(sb: Sandbox, app: dict[str, Any]) -> None:
+    scope = {"context_scope": "CurrentUser"}
+    bridge.connect("Sandbox", **app, client_secret=sb.client_secret, **scope).close()
+    with pytest.raises(AuthError, match="client secret is wrong"):
+        bridge.connect("Sandbox", **app, client_secret="a-rotated-or-mistyped-secret", **scope)
+    bridge.connect("Sandbox", **app, client_secret=sb.client_secret, **scope).close()
+    assert token_requests(sb) == 2  # the right secret still finds its cached token
+
+
 def test_process_scope_writes_nothing(sb: Sandbox, clean: Path) -> None:
     with bridge.connect("Sandbox") as session:
         invite(sb, session)

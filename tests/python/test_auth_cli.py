@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 import uuid
 from pathlib import Path
@@ -187,3 +188,24 @@ def test_delegated_sign_in_is_refused(runner: CliRunner) -> None:
     result = run(runner, "connect")
     assert result.exit_code == 3
     assert "no delegated permission" in result.stderr
+
+
+def test_debug_output_holds_no_secret_or_token(
+    runner: CliRunner, sb: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MGBRIDGE_CLIENT_SECRET", sb.client_secret)
+    args = ("--client-id", sb.client_id, "--tenant-id", sb.tenant_id)
+    results = [
+        run(runner, "--debug", "connect", "-e", "Sandbox", *args),
+        run(runner, "--debug", "context"),
+        invite(runner, sb),
+    ]
+    call = sb.create_call()["id"]
+    results.append(run(runner, "--debug", "invite", "--call-id", call, "--participant", "{}"))
+    monkeypatch.setenv("MGBRIDGE_CLIENT_SECRET", "wrong-secret-value")
+    results.append(run(runner, "--debug", "connect", "-e", "Sandbox", *args))
+    assert [r.exit_code for r in results] == [0, 0, 0, 2, 3]
+    shown = "\n".join(r.stdout + r.stderr for r in results)
+    assert sb.client_secret not in shown
+    assert "wrong-secret-value" not in shown
+    assert re.search(r"eyJ[\w-]{4,}\.[\w-]{4,}\.", shown) is None
