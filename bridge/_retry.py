@@ -12,7 +12,7 @@ Two deliberate differences from the SDK:
 
 A request that may have reached the server (a read timeout, a connection lost after sending) is
 retried only if its method is idempotent; a POST is never sent twice. Failures to connect happen
-before anything is sent and are retried for every method.
+before anything is sent and are retried for every method, except a failed certificate check.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,6 +87,16 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, seconds)
 
 
+def _tls_refused(exc: BaseException) -> bool:
+    """True when TLS verification failed: trying again would fail again."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 class RetryTransport(httpx.BaseTransport):
     """Wraps a transport and retries throttled and transient failures under a RetryPolicy.
 
@@ -117,7 +128,7 @@ class RetryTransport(httpx.BaseTransport):
             try:
                 response = self.transport.handle_request(request)
             except _NOT_SENT as exc:
-                delay = self._next_delay(attempt, None, started)
+                delay = None if _tls_refused(exc) else self._next_delay(attempt, None, started)
                 if delay is None:
                     raise
                 reason = f"{type(exc).__name__}: {exc}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import ssl
 from collections.abc import Callable, Iterable
 
 import httpx
@@ -196,6 +197,16 @@ def test_connect_errors_are_retried_for_a_post() -> None:
     assert client.post(URL, content=b"{}").status_code == 200
     assert len(server.requests) == 3
     assert fake.sleeps == [3.0, 6.0]
+
+
+def test_certificate_failures_are_not_retried() -> None:
+    error = httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    error.__cause__ = ssl.SSLCertVerificationError("certificate verify failed")
+    client, server, fake = make_client([error, 200])
+    with pytest.raises(httpx.ConnectError):
+        client.post(URL, content=b"{}")
+    assert len(server.requests) == 1
+    assert fake.sleeps == []
 
 
 def test_connect_errors_exhausted_raise_the_last_one() -> None:

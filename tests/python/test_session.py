@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,6 +17,7 @@ from bridge._environments import Environment
 from bridge._http import build_client
 from bridge._retry import RetryPolicy
 from bridge._version import __version__
+from bridge.sandbox import Sandbox
 
 TOKEN = "eyJ0eXAiOiJKV1QifQ.eyJyb2xlcyI6W119.c2lnbmF0dXJl"
 CALL_ID = "ab6233a5-20b7-4c5e-bea2-ce56c9776429"
@@ -322,3 +324,228 @@ def test_wait_operation_times_out(session: bridge.Session, graph: Graph) -> None
     assert info.value.may_have_been_processed is True
     assert "still Running after 3 s" in str(info.value)
     assert len(graph.requests) == 4  # at 0, 1, 2 and 3 s
+
+
+# -- integration: the sandbox over real HTTPS on loopback ---------------------------------------
+
+SANDBOX_BODY = {
+    "Participants": [
+        {"Identity": {"User": {"Id": "278405a3-f568-4b3e-b684-009193463064", "DisplayName": "x"}}}
+    ],
+    "ClientContext": "ctx-sandbox",
+}
+
+
+def invites(sb: Sandbox) -> list[dict[str, Any]]:
+    return [r for r in sb.requests() if r["kind"] == "invite"]
+
+
+def record_sleeps(session: bridge.Session) -> list[float]:
+    """The retry transport's sleeps, recorded instead of slept."""
+    slept: list[float] = []
+    session._client._transport._sleep = slept.append  # type: ignore[attr-defined]
+    return slept
+
+
+@pytest.fixture
+def live(sb: Sandbox) -> Iterator[bridge.Session]:
+    with bridge.connect("Sandbox") as session:
+        yield session
+
+
+def test_sandbox_invite_succeeds(sb: Sandbox, live: bridge.Session) -> None:
+    call_id = sb.create_call()["id"]
+    op = live.invite(call_id, body=SANDBOX_BODY)
+    assert op.status == "Running"
+    assert op.client_context == "ctx-sandbox"
+    assert op.participants[0]["identity"]["user"]["id"] == "278405a3-f568-4b3e-b684-009193463064"
+    assert op.response_headers["request-id"]
+    assert op.location.endswith(f"/beta/communications/calls/{call_id}/operations/{op.id}")
+    [request] = invites(sb)
+    assert request["path"] == f"/beta/communications/calls/{call_id}/participants/invite"
+    assert request["status"] == 200
+    assert request["body"] == {
+        "participants": [
+            {
+                "identity": {
+                    "user": {"id": "278405a3-f568-4b3e-b684-009193463064", "displayName": "x"}
+                }
+            }
+        ],
+        "clientContext": "ctx-sandbox",
+    }
+    done = live.wait_operation(op, timeout=10, interval=0.05)
+    assert done.status == "completed"
+    assert done.done
+
+
+def test_sandbox_v1_hits_v1(sb: Sandbox, live: bridge.Session) -> None:
+    call_id = sb.create_call()["id"]
+    op = live.invite(call_id, body=SANDBOX_BODY, api_version="v1.0")
+    assert invites(sb)[0]["path"].startswith("/v1.0/communications/calls/")
+    assert live.get_operation(call_id, op.id or "", api_version="v1.0").id == op.id
+
+
+def test_sandbox_sees_our_headers(sb: Sandbox, live: bridge.Session) -> None:
+    call_id = sb.create_call()["id"]
+    live.invite(call_id, body=SANDBOX_BODY, headers={"X-Trace": "t-1"})
+    live.invite(call_id, body=SANDBOX_BODY)
+    first, second = (r["headers"] for r in invites(sb))
+    assert first["sdkversion"] == f"mgbridge/{__version__}"
+    assert first["user-agent"].startswith(f"mgbridge/{__version__}")
+    assert first["content-type"] == "application/json"
+    assert first["x-trace"] == "t-1"
+    assert "x-trace" not in second
+    assert uuid.UUID(first["client-request-id"]) != uuid.UUID(second["client-request-id"])
+
+
+def test_sandbox_what_if_sends_nothing(sb: Sandbox, live: bridge.Session) -> None:
+    call_id = sb.create_call()["id"]
+    before = len(sb.requests())
+    plan = live.invite(call_id, body=SANDBOX_BODY, what_if=True)
+    assert len(sb.requests()) == before
+    assert plan.url == f"{sb.graph}/beta/communications/calls/{call_id}/participants/invite"
+
+
+def test_sandbox_404_unknown_call(sb: Sandbox, live: bridge.Session) -> None:
+    with pytest.raises(GraphError) as info:
+        live.invite("no-such-call", body=SANDBOX_BODY)
+    error = info.value
+    assert (error.status, error.code) == (404, "8522")
+    assert error.request_id
+    assert error.client_request_id == invites(sb)[0]["headers"]["client-request-id"]
+    assert len(invites(sb)) == 1
+
+
+def test_sandbox_400_bad_request(sb: Sandbox, live: bridge.Session) -> None:
+    call_id = sb.create_call()["id"]
+    # Shaping refuses every malformed body before sending, so the 400 comes from a bad header.
+    with pytest.raises(GraphError) as info:
+        live.invite(call_id, body=SANDBOX_BODY, headers={"content-type": "text/plain"})
+    assert (info.value.status, info.value.code) == (400, "BadRequest")
+    assert "Unable to read JSON request payload" in info.value.message
+    assert info.value.request_id
+    assert invites(sb)[0]["headers"]["content-type"] == "text/plain"
+
+
+def test_sandbox_401_rejected_token(sb: Sandbox) -> None:
+    call_id = sb.create_call()["id"]
+    token = sb.issue_token(foreign_key=True)
+    with (
+        bridge.connect("Sandbox", access_token=token) as session,
+        pytest.raises(GraphError) as info,
+    ):
+        session.invite(call_id, body=SANDBOX_BODY)
+    assert info.value.status == 401
+    assert info.value.code
+    assert info.value.request_id
+
+
+def test_sandbox_403_without_the_role(sb: Sandbox) -> None:
+    call_id = sb.create_call()["id"]
+    token = sb.issue_token(roles=[])
+    with (
+        bridge.connect("Sandbox", access_token=token) as session,
+        pytest.raises(GraphError) as info,
+    ):
+        session.invite(call_id, body=SANDBOX_BODY)
+    assert info.value.status == 403
+    assert info.value.code
+    assert info.value.request_id
+
+
+def test_sandbox_429_retry_after_is_retried(sb: Sandbox, live: bridge.Session) -> None:
+    call_id = sb.create_call()["id"]
+    slept = record_sleeps(live)
+    sb.inject_fault("invite", 429, retry_after=0.25, count=2)
+    op = live.invite(call_id, body=SANDBOX_BODY)
+    assert op.status == "Running"
+    seen = invites(sb)
+    assert [r["status"] for r in seen] == [429, 429, 200]
+    assert [r["headers"].get("retry-attempt") for r in seen] == [None, "1", "2"]
+    assert len({r["headers"]["client-request-id"] for r in seen}) == 1  # one logical request
+    assert slept == [0.25, 0.25]
+
+
+def test_sandbox_429_exhausted_raises_with_retry_after(sb: Sandbox, live: bridge.Session) -> None:
+    call_id = sb.create_call()["id"]
+    record_sleeps(live)
+    sb.inject_fault("invite", 429, retry_after=2, count=10)
+    with pytest.raises(GraphError) as info:
+        live.invite(call_id, body=SANDBOX_BODY)
+    assert info.value.status == 429
+    assert info.value.retry_after == 2.0
+    assert len(invites(sb)) == 4
+
+
+@pytest.mark.parametrize("status", [503, 504])
+def test_sandbox_503_and_504_are_retried(sb: Sandbox, live: bridge.Session, status: int) -> None:
+    call_id = sb.create_call()["id"]
+    slept = record_sleeps(live)
+    sb.inject_fault("invite", status, count=1)
+    live.invite(call_id, body=SANDBOX_BODY)
+    assert [r["status"] for r in invites(sb)] == [status, 200]
+    assert 1.5 <= slept[0] <= 3.0  # the first backoff: 3 s with jitter
+
+
+def test_sandbox_500_is_not_retried(sb: Sandbox, live: bridge.Session) -> None:
+    call_id = sb.create_call()["id"]
+    sb.inject_fault("invite", 500, count=1)
+    with pytest.raises(GraphError) as info:
+        live.invite(call_id, body=SANDBOX_BODY)
+    assert info.value.status == 500
+    assert len(invites(sb)) == 1
+
+
+def test_sandbox_post_timeout_is_not_retried(sb: Sandbox) -> None:
+    call_id = sb.create_call()["id"]
+    sb.inject_fault("invite", delay_ms=1500, count=1)
+    with bridge.connect("Sandbox", timeout=0.3) as session, pytest.raises(TransportError) as info:
+        session.invite(call_id, body=SANDBOX_BODY)
+    assert info.value.may_have_been_processed is True
+    assert "may have processed it" in str(info.value)
+    assert len(invites(sb)) == 1
+
+
+def test_sandbox_connection_reset_after_sending_is_not_retried(
+    sb: Sandbox, live: bridge.Session
+) -> None:
+    call_id = sb.create_call()["id"]
+    sb.inject_fault("invite", reset=True, count=1)
+    with pytest.raises(TransportError) as info:
+        live.invite(call_id, body=SANDBOX_BODY)
+    assert info.value.may_have_been_processed is True
+    assert len(invites(sb)) == 1
+
+
+def test_connect_errors_are_retried_then_reported(sb: Sandbox) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dead = Environment("Dead", f"https://127.0.0.1:{port}", sb.authority, ca_file=sb.ca_file)
+    with bridge.connect(dead, access_token=sb.issue_token()) as session:
+        slept = record_sleeps(session)
+        with pytest.raises(TransportError) as info:
+            session.invite("c1", body=SANDBOX_BODY)
+    assert info.value.may_have_been_processed is False
+    assert "could not connect" in str(info.value)
+    assert len(slept) == 3
+
+
+def test_sandbox_tls_is_verified_against_the_sandbox_ca_only(sb: Sandbox) -> None:
+    # Global trust roots do not include the sandbox CA: the handshake must fail.
+    foreign = Environment("NoCA", sb.graph, sb.authority)
+    with bridge.connect(foreign, access_token=sb.issue_token()) as session:
+        slept = record_sleeps(session)
+        with pytest.raises(TransportError) as info:
+            session.invite(sb.create_call()["id"], body=SANDBOX_BODY)
+    assert "CERTIFICATE_VERIFY_FAILED" in str(info.value)
+    assert slept == []  # a refused certificate is not retried
+    assert invites(sb) == []
+
+
+def test_sandbox_unknown_operation_is_404(sb: Sandbox, live: bridge.Session) -> None:
+    call_id = sb.create_call()["id"]
+    with pytest.raises(GraphError) as info:
+        live.get_operation(call_id, "no-such-operation")
+    assert info.value.status == 404
