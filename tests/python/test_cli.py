@@ -20,6 +20,7 @@ from bridge._cli import cli
 from bridge._environments import Environment
 from bridge._http import build_client
 from bridge._retry import RetryPolicy
+from bridge.sandbox import Sandbox
 
 CALL_ID = "ab6233a5-20b7-4c5e-bea2-ce56c9776429"
 OP_ID = "eec3812a-fdc3-4fb4-825c-a06c9f35414e"
@@ -322,3 +323,47 @@ def test_unknown_environment_exits_3(runner: CliRunner) -> None:
     result = invoke(runner, *args)
     assert result.exit_code == 3
     assert "Unknown environment 'Nowhere'" in result.stderr
+
+
+# -- against the sandbox, signing in for real ---------------------------------------------------
+
+
+def test_sandbox_invite_and_wait(runner: CliRunner, sb: Sandbox) -> None:
+    call_id = sb.create_call()["id"]
+    args = ["invite", "--call-id", call_id, "--body", json.dumps(BODY), "--wait"]
+    result = invoke(runner, *args)
+    assert result.exit_code == 0, result.stderr
+    op = json.loads(result.stdout)
+    assert op["status"] == "completed"
+    assert op["clientContext"] == "ctx-1"
+    assert "completed" in result.stderr
+    show = invoke(runner, "operation", "show", "--call-id", call_id, "--operation-id", op["id"])
+    assert show.exit_code == 0
+    assert json.loads(show.stdout)["id"] == op["id"]
+
+
+def test_sandbox_uses_the_saved_connection(runner: CliRunner, sb: Sandbox) -> None:
+    connected = invoke(runner, "connect", "-e", "Sandbox", "--context-scope", "Process")
+    assert connected.exit_code == 0, connected.stderr
+    call_id = sb.create_call()["id"]
+    result = invoke(runner, "invite", "--call-id", call_id, "--body", json.dumps(BODY))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["status"] == "Running"
+
+
+def test_sandbox_graph_error_exit_1(runner: CliRunner, sb: Sandbox) -> None:
+    result = invoke(runner, "invite", "--call-id", "no-such-call", "--body", json.dumps(BODY))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "GraphError: [8522]" in result.stderr
+    assert "status 404" in result.stderr
+
+
+def test_other_environments_sign_in_from_azure_variables(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    result = invoke(runner, "invite", "--call-id", "c", "--body", json.dumps(BODY), "-e", "Global")
+    assert result.exit_code == 3
+    assert "AZURE_" in result.stderr
