@@ -32,7 +32,7 @@ from bridge._cli_auth import (
     disconnect_command,
     environment_group,
 )
-from bridge._exceptions import AuthError, BodyError, BridgeError, GraphError, TransportError
+from bridge._exceptions import AuthError, BodyError, BridgeError, GraphError
 from bridge._version import __version__
 from bridge.sandbox._command import sandbox as sandbox_command
 
@@ -40,23 +40,13 @@ if TYPE_CHECKING:
     from bridge._operation import Operation
     from bridge._session import Session
 
-# Exit codes by error class; the first match wins.
-EXIT_CODES: tuple[tuple[type[BridgeError], int], ...] = (
-    (BodyError, 2),
-    (AuthError, 3),
-    (GraphError, 1),
-    (TransportError, 1),
-    (BridgeError, 1),
-)
-
 
 class BridgeCliError(click.ClickException):
-    """A BridgeError shown on stderr with the exit code of its class."""
+    """A BridgeError shown on stderr; exit code 1 (Graph and transport errors)."""
 
     def __init__(self, error: BridgeError) -> None:
         super().__init__(str(error))
         self.error = error
-        self.exit_code = next(code for cls, code in EXIT_CODES if isinstance(error, cls))
 
     def format_message(self) -> str:
         error = self.error
@@ -69,12 +59,29 @@ class BridgeCliError(click.ClickException):
         return text
 
 
+class _BodyCliError(BridgeCliError):
+    exit_code = 2  # as click's usage errors: the input was wrong, nothing was sent
+
+
+class _AuthCliError(BridgeCliError):
+    exit_code = 3
+
+
+def cli_error(error: BridgeError) -> BridgeCliError:
+    """The ClickException for a BridgeError: exit 2 body, 3 sign-in, 1 anything else."""
+    if isinstance(error, BodyError):
+        return _BodyCliError(error)
+    if isinstance(error, AuthError):
+        return _AuthCliError(error)
+    return BridgeCliError(error)
+
+
 class _Cli(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except BridgeError as exc:
-            raise BridgeCliError(exc) from exc
+            raise cli_error(exc) from exc
 
 
 @click.group(cls=_Cli)
@@ -382,7 +389,7 @@ def _echo_operation(op: Operation, output: str) -> None:
         _echo_json(op.to_dict())
         return
     # The SDK's default table columns for this type.
-    rows = [
+    rows: list[tuple[str, ...]] = [
         ("Id", "Status", "ClientContext"),
         (op.id or "", op.status or "", op.client_context or ""),
     ]

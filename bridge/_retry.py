@@ -63,7 +63,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, rand: float) -> float:
         """The delay before retry ``attempt`` (1-based) when the server gave no Retry-After."""
-        nominal = min(self.max_delay, self.delay * 2 ** (attempt - 1))
+        nominal = min(self.max_delay, self.delay * 2.0 ** (attempt - 1))
         return nominal * (0.5 + 0.5 * rand)
 
 
