@@ -3,27 +3,48 @@
 Both transports use it: in-process (pythonnet calls `dispatch` with the GIL held) and the
 process transport (`mgbridge shim --stdio` feeds it one line at a time). A request is
 `{"op": NAME, "args": {...}, "env": {...}}`; the reply is `{"ok": true, "result": ...}` or
-`{"ok": false, "error": {"type", "message", ...}}`. Nothing raised inside escapes as an exception.
+`{"ok": false, "error": {"type", "message", ...}}`, plus `"log": [{"level", "message"}]` when
+the arguments asked for `"log": "verbose"` or `"log": "debug"`. Nothing raised inside escapes.
 
 `env` carries the variables of the PowerShell session that Python must see: on Linux, `$env:`
 changes made inside pwsh never reach CPython's environment.
+
+One connection per process, shared by every runspace, as the SDK's GraphSession is.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import sys
 import threading
 import traceback
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-from bridge._exceptions import BridgeError
+from bridge._exceptions import AuthError, BodyError, BridgeError
 from bridge._version import __version__
 
+if TYPE_CHECKING:
+    from bridge._session import Session
+
 Operation = Callable[..., Any]
+
+# The SDK's own words when a command needs a connection (ps-sdk-behavior.md §4.2).
+NOT_CONNECTED = "Authentication needed. Please call Connect-MgGraph."
+
+_session_lock = threading.Lock()
+_session: Session | None = None
+
+
+def _current_session() -> Session:
+    session = _session
+    if session is None:
+        raise AuthError(NOT_CONNECTED, code="NotConnected")
+    return session
 
 
 def _hosting_info() -> dict[str, Any]:
@@ -36,9 +57,180 @@ def _hosting_info() -> dict[str, Any]:
     }
 
 
+def _connect(**options: Any) -> dict[str, Any]:
+    global _session
+    from bridge._session import connect
+
+    new = connect(**options)
+    with _session_lock:
+        old, _session = _session, new
+    if old is not None:
+        old.close()
+    return new.context()
+
+
+def _disconnect() -> dict[str, Any]:
+    global _session
+    with _session_lock:
+        old, _session = _session, None
+    if old is None:
+        # Disconnect-MgGraph's message when nothing is connected.
+        raise AuthError("No application to sign out from.", code="NotConnected")
+    context = old.context()
+    old.sign_out()
+    return context
+
+
+def _context() -> dict[str, Any] | None:
+    session = _session
+    return session.context() if session is not None else None
+
+
+def _operation_reply(operation: Any) -> dict[str, Any]:
+    from bridge._shape import powershell_view
+
+    graph_json = operation.to_dict()
+    return {
+        "operation": graph_json,
+        "view": powershell_view("inviteParticipantsOperation", graph_json, operation.api_version),
+        "response_headers": dict(operation.response_headers),
+    }
+
+
+def _parse_json_items(participants: Any) -> Any:
+    """The SDK's type converters accept JSON text for any nested model; so do the cmdlets."""
+    if not isinstance(participants, list):
+        return participants
+    items = []
+    for index, item in enumerate(participants):
+        if isinstance(item, str):
+            try:
+                item = json.loads(item)
+            except ValueError as exc:
+                raise BodyError(
+                    f"is not valid JSON ({exc})", path=f"Participants[{index}]", got="string"
+                ) from None
+        items.append(item)
+    return items
+
+
+def _invite(*, what_if: bool = False, **arguments: Any) -> dict[str, Any]:
+    if "participants" in arguments:
+        arguments["participants"] = _parse_json_items(arguments["participants"])
+    if what_if and _session is None:
+        # -WhatIf works without a connection: the body is shaped and checked, nothing is sent.
+        from bridge._shape import build_invite_request
+
+        arguments.pop("headers", None)
+        request = build_invite_request(**arguments)
+        return {
+            "plan": {"method": "POST", "url": request.path, "headers": {}, "body": request.body}
+        }
+    result = _current_session().invite(what_if=what_if, **arguments)
+    if what_if:
+        return {"plan": result.to_dict()}
+    return _operation_reply(result)
+
+
+def _get_operation(*, call_id: str, operation_id: str, api_version: str = "beta") -> dict[str, Any]:
+    operation = _current_session().get_operation(call_id, operation_id, api_version=api_version)
+    return _operation_reply(operation)
+
+
+def _environments() -> list[dict[str, Any]]:
+    from bridge._environments import list_environments
+
+    return [environment.to_dict() for environment in list_environments()]
+
+
+def _add_environment(*, name: str, graph_endpoint: str, login_endpoint: str) -> dict[str, Any]:
+    from bridge._environments import add_environment
+
+    return add_environment(name, graph_endpoint, login_endpoint).to_dict()
+
+
+def _sandbox_start(**options: Any) -> dict[str, Any]:
+    from bridge._sandbox_process import start_sandbox_process
+
+    return start_sandbox_process(**options)
+
+
+def _sandbox_stop(*, state_file: str | None = None) -> dict[str, Any]:
+    from bridge._sandbox_process import stop_sandbox_process
+
+    return stop_sandbox_process(state_file)
+
+
+def _sandbox_request(
+    *, method: str, path: str, body: Any = None, state_file: str | None = None
+) -> Any:
+    from bridge._sandbox_process import admin_request
+
+    return admin_request(method, path, body, state_file)
+
+
 OPERATIONS: dict[str, Operation] = {
     "hosting_info": _hosting_info,
+    "connect": _connect,
+    "disconnect": _disconnect,
+    "context": _context,
+    "invite": _invite,
+    "get_operation": _get_operation,
+    "environments": _environments,
+    "add_environment": _add_environment,
+    "sandbox_start": _sandbox_start,
+    "sandbox_stop": _sandbox_stop,
+    "sandbox_request": _sandbox_request,
 }
+
+_LOG_LEVELS = {"verbose": logging.INFO, "debug": logging.DEBUG}
+
+
+class _ThreadLogCollector(logging.Handler):
+    """Collects the records of one thread: several runspaces may call at the same time."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+        self.thread = threading.get_ident()
+        self.lines: list[dict[str, str]] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.thread == self.thread and super().filter(record)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "debug" if record.levelno < logging.INFO else "verbose"
+        self.lines.append({"level": level, "message": record.getMessage()})
+
+
+_levels_lock = threading.Lock()
+_active_levels: list[int] = []
+_level_before = logging.NOTSET
+
+
+@contextmanager
+def _collect_log(wanted: str | None) -> Iterator[list[dict[str, str]] | None]:
+    level = _LOG_LEVELS.get(wanted or "")
+    if level is None:
+        yield None
+        return
+    logger = logging.getLogger("bridge")
+    collector = _ThreadLogCollector(level)
+    # The logger's own level gates records before any handler sees them; it is lowered only
+    # while some call collects, so calls that don't pay nothing for logging.
+    global _level_before
+    with _levels_lock:
+        if not _active_levels:
+            _level_before = logger.level
+        _active_levels.append(level)
+        logger.setLevel(min(_active_levels))
+    logger.addHandler(collector)
+    try:
+        yield collector.lines
+    finally:
+        logger.removeHandler(collector)
+        with _levels_lock:
+            _active_levels.remove(level)
+            logger.setLevel(min(_active_levels, default=_level_before))
 
 
 def _apply_environment(env: dict[str, str | None]) -> None:
@@ -51,20 +243,28 @@ def _apply_environment(env: dict[str, str | None]) -> None:
 
 def dispatch(request_json: str) -> str:
     """Runs one request and returns its JSON reply; never raises."""
+    log: list[dict[str, str]] | None = None
     try:
         request = json.loads(request_json)
         _apply_environment(request.get("env") or {})
+        arguments = dict(request.get("args") or {})
         operation = OPERATIONS.get(request["op"])
         if operation is None:
             raise BridgeError(f"Unknown operation {request['op']!r}.")
-        result = operation(**(request.get("args") or {}))
-        return json.dumps({"ok": True, "result": result})
+        with _collect_log(arguments.pop("log", None)) as log:
+            result = operation(**arguments)
+        reply: dict[str, Any] = {"ok": True, "result": result}
     except BridgeError as exc:
-        return json.dumps({"ok": False, "error": exc.to_dict()})
+        reply = {"ok": False, "error": exc.to_dict()}
     except BaseException as exc:  # KeyboardInterrupt from a cancelled call included
-        error = {
-            "type": type(exc).__name__,
-            "message": str(exc) or type(exc).__name__,
-            "traceback": traceback.format_exc(),
+        reply = {
+            "ok": False,
+            "error": {
+                "type": type(exc).__name__,
+                "message": str(exc) or type(exc).__name__,
+                "traceback": traceback.format_exc(),
+            },
         }
-        return json.dumps({"ok": False, "error": error})
+    if log:
+        reply["log"] = log
+    return json.dumps(reply)

@@ -126,6 +126,12 @@ class Session:
             self._closed = True
             self._client.close()
 
+    def sign_out(self) -> None:
+        """Disconnects: forgets the token (in CurrentUser scope, deletes the cached one too)
+        and closes the HTTP client, as Disconnect-MgGraph does."""
+        self._tokens.sign_out()
+        self.close()
+
     def __enter__(self) -> Session:
         return self
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,3 +70,142 @@ def test_shim_answers_one_line_per_request_in_its_own_process() -> None:
     replies = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["ok"] for r in replies] == [True, False]
     assert replies[0]["result"]["pid"] != os.getpid()
+
+
+# -- the operations the cmdlets call, against the sandbox -------------------------------------
+
+EXAMPLE_1 = {
+    "Participants": [
+        {
+            "@odata.type": "#microsoft.graph.invitationParticipantInfo",
+            "ReplacesCallId": "a7ebfb2d-871e-419c-87af-27290b22e8db",
+            "Identity": {
+                "@odata.type": "#microsoft.graph.identitySet",
+                "User": {
+                    "@odata.type": "#microsoft.graph.identity",
+                    "Id": "278405a3-f568-4b3e-b684-009193463064",
+                    "IdentityProvider": "AAD",
+                },
+            },
+        }
+    ],
+    "ClientContext": "f2fa86af-3c51-4bc2-8fc0-475452d9764f",
+}
+
+
+@pytest.fixture
+def connected(sb: Any) -> Iterator[Any]:
+    reply = call({"op": "connect", "args": {"environment": "Sandbox"}})
+    assert reply["ok"], reply
+    yield sb
+    call({"op": "disconnect"})
+
+
+def invites(sb: Any) -> list[dict[str, Any]]:
+    return [r for r in sb.requests() if r["path"].endswith("/participants/invite")]
+
+
+def test_connect_returns_the_context_without_secrets(sb: Any) -> None:
+    reply = call({"op": "connect", "args": {"environment": "Sandbox"}})
+    try:
+        assert reply["ok"], reply
+        assert reply["result"]["ClientId"] == sb.client_id
+        assert reply["result"]["AuthType"] == "AppOnly"
+        assert sb.client_secret not in json.dumps(reply)
+        assert call({"op": "context"})["result"]["ClientId"] == sb.client_id
+    finally:
+        call({"op": "disconnect"})
+    assert call({"op": "context"}) == {"ok": True, "result": None}
+
+
+def test_disconnect_without_a_connection_uses_the_sdk_message() -> None:
+    reply = call({"op": "disconnect"})
+    assert reply["ok"] is False
+    assert reply["error"]["message"] == "No application to sign out from."
+
+
+def test_invite_without_a_connection_asks_for_connect_mggraph() -> None:
+    reply = call({"op": "invite", "args": {"call_id": "c1", "body": EXAMPLE_1}})
+    assert reply["error"]["type"] == "AuthError"
+    assert "Connect-MgGraph" in reply["error"]["message"]
+
+
+def test_invite_returns_graph_json_and_the_sdk_view(connected: Any) -> None:
+    call_id = connected.create_call()["id"]
+    reply = call({"op": "invite", "args": {"call_id": call_id, "body": EXAMPLE_1}})
+    assert reply["ok"], reply
+    result = reply["result"]
+    assert result["operation"]["status"] == "Running"
+    assert result["view"]["Id"] == result["operation"]["id"]
+    assert result["view"]["ClientContext"] == EXAMPLE_1["ClientContext"]
+    assert result["response_headers"]["request-id"]
+    operation = call(
+        {"op": "get_operation", "args": {"call_id": call_id, "operation_id": result["view"]["Id"]}}
+    )
+    assert operation["result"]["view"]["Id"] == result["view"]["Id"]
+
+
+def test_participants_given_as_json_text_are_parsed(connected: Any) -> None:
+    call_id = connected.create_call()["id"]
+    participant = json.dumps(EXAMPLE_1["Participants"][0])
+    reply = call({"op": "invite", "args": {"call_id": call_id, "participants": [participant]}})
+    assert reply["ok"], reply
+    assert invites(connected)[0]["body"]["participants"][0]["replacesCallId"]
+
+
+def test_participant_text_that_is_not_json_is_a_body_error_and_nothing_is_sent(
+    connected: Any,
+) -> None:
+    call_id = connected.create_call()["id"]
+    reply = call({"op": "invite", "args": {"call_id": call_id, "participants": ["{oops"]}})
+    assert reply["error"]["type"] == "BodyError"
+    assert reply["error"]["path"] == "Participants[0]"
+    assert invites(connected) == []
+
+
+def test_what_if_without_a_connection_checks_the_body_and_sends_nothing(sb: Any) -> None:
+    reply = call({"op": "invite", "args": {"call_id": "c1", "body": EXAMPLE_1, "what_if": True}})
+    assert reply["ok"], reply
+    assert reply["result"]["plan"]["body"]["participants"][0]["identity"]["user"]["id"]
+    assert sb.requests() == []
+
+
+def test_debug_log_is_returned_with_the_reply_and_holds_no_token(connected: Any) -> None:
+    call_id = connected.create_call()["id"]
+    reply = call({"op": "invite", "args": {"call_id": call_id, "body": EXAMPLE_1, "log": "debug"}})
+    assert reply["ok"], reply
+    assert any(line["level"] == "debug" for line in reply["log"])
+    text = json.dumps(reply["log"])
+    assert "Bearer ey" not in text
+    assert connected.client_secret not in text
+
+
+def test_logger_level_is_restored_after_a_logged_call(connected: Any) -> None:
+    before = logging.getLogger("bridge").level
+    call({"op": "context", "args": {"log": "debug"}})
+    assert logging.getLogger("bridge").level == before
+
+
+def test_sandbox_process_starts_serves_the_admin_api_and_stops(tmp_path: Path) -> None:
+    state_file = str(tmp_path / "state.json")
+    started = call({"op": "sandbox_start", "args": {"state_file": state_file}})
+    assert started["ok"], started
+    pid = started["result"]["pid"]
+    try:
+        assert "client_secret" not in started["result"]
+        again = call({"op": "sandbox_start", "args": {"state_file": state_file}})
+        assert "already runs" in again["error"]["message"]
+        created = call(
+            {
+                "op": "sandbox_request",
+                "args": {"method": "POST", "path": "/_sandbox/calls", "state_file": state_file},
+            }
+        )
+        assert created["ok"], created
+        assert created["result"]["id"]
+    finally:
+        stopped = call({"op": "sandbox_stop", "args": {"state_file": state_file}})
+    assert stopped["result"]["stopped"] == pid
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert not os.path.exists(state_file)
