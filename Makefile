@@ -28,13 +28,12 @@ $(PESTER): tools/tools.proj
 	dotnet restore tools/tools.proj --packages .tools/nuget -nologo -v q
 	@touch $@
 
-# The in-process host, compiled against the pythonnet runtime installed in the venv; the module
-# finds the venv's interpreter through python-path.txt beside it.
+# The in-process host, compiled against the pythonnet runtime installed in the venv, and the
+# venv's interpreter recorded beside the module: what `mgbridge psmodule-path --install` does
+# for any installation.
 $(HOST_DLL): $(VENV)/.installed psmodule/MgBridge/host/PythonHost.cs psmodule/MgBridge/host/MgBridge.Host.csproj
-	dotnet build psmodule/MgBridge/host/MgBridge.Host.csproj -c Release -nologo -v q \
-		-p:PythonRuntimeDll="$$($(PY) -c 'import bridge._hostinfo as h; print(h.find_pythonnet_runtime()[0])')" \
-		-o psmodule/MgBridge/bin
-	$(PY) -c 'import sys; print(sys.executable)' > psmodule/MgBridge/python-path.txt
+	$(VENV)/bin/mgbridge psmodule-path --install
+	@touch $@
 
 demo: setup
 	$(PWSH) -NoProfile -File examples/Invoke-Demo.ps1
@@ -71,4 +70,4 @@ bench: setup
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) .venv-oldest .tools psmodule/MgBridge/bin psmodule/MgBridge/host/obj psmodule/MgBridge/python-path.txt
+	rm -rf $(VENV) .venv-oldest .tools tools/obj psmodule/MgBridge/bin psmodule/MgBridge/host/obj psmodule/MgBridge/python-path.txt

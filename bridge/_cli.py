@@ -114,15 +114,29 @@ def _enable_debug_logging(ctx: click.Context) -> None:
 
 
 @cli.command("psmodule-path")
-def psmodule_path() -> None:
+@click.option(
+    "--install",
+    is_flag=True,
+    help="Also make the module use this Python: record it beside the module and build the "
+    "in-process host (needs the .NET SDK).",
+)
+def psmodule_path(install: bool) -> None:
     """Print the folder holding the MgBridge PowerShell module (add it to PSModulePath)."""
+    from bridge._psmodule import install_psmodule, psmodule_root
+
+    if install:
+        for line in install_psmodule():
+            click.echo(line, err=True)
     click.echo(str(psmodule_root()))
 
 
-def psmodule_root() -> Path:
-    """The psmodule folder: inside the installed wheel, or at the top of a source checkout."""
-    packaged = Path(__file__).resolve().parent / "psmodule"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "psmodule"
+@cli.command("shim")
+@click.option("--stdio", is_flag=True, required=True, help="Talk JSON lines on stdin/stdout.")
+def shim(stdio: bool) -> None:
+    """Serve the PowerShell module's process transport: one JSON request per line."""
+    from bridge._shim import main as serve_stdio
+
+    serve_stdio()
 
 
 # -- shared options ---------------------------------------------------------------------------

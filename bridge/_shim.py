@@ -19,8 +19,12 @@ def serve(stdin: TextIO, stdout: TextIO) -> None:
             stdout.flush()
 
 
-if __name__ == "__main__":
+def main() -> None:
     # Replies own the real stdout; anything else that prints goes to stderr, so a stray print
     # can never be read as a reply.
     replies, sys.stdout = sys.stdout, sys.stderr
     serve(sys.stdin, replies)
+
+
+if __name__ == "__main__":
+    main()
