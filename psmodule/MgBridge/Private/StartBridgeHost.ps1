@@ -29,7 +29,7 @@ function StartBridgeHost {
             "pythonnet in $($HostInfo.executable): run '$($HostInfo.executable) -m pip install pythonnet>=3.1'"
         }
         if (-not (Test-Path -LiteralPath $hostAssembly)) {
-            "the in-process host ${hostAssembly}: build it with 'make setup' in a source checkout, or use `$env:MGBRIDGE_TRANSPORT = 'process'"
+            "the in-process host ${hostAssembly}: build it with '$($HostInfo.executable) -m bridge psmodule-path --install' (needs the .NET SDK), or use `$env:MGBRIDGE_TRANSPORT = 'process'"
         }
     )
     if ($missing) {
