@@ -1,0 +1,86 @@
+"""``mgbridge sandbox``: runs the sandbox in the foreground."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("sandbox")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--state-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the state JSON [default: $MGBRIDGE_SANDBOX_STATE, else "
+    "$XDG_CONFIG_HOME/mgbridge/sandbox.json].",
+)
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append each recorded request to this file as a JSON line.",
+)
+@click.option(
+    "--operation-delay-ms",
+    type=click.IntRange(min=0),
+    default=200,
+    show_default=True,
+    help="How long invite operations run before they complete.",
+)
+@click.option(
+    "--token-lifetime-s",
+    type=click.IntRange(min=1),
+    default=3600,
+    show_default=True,
+    help="Lifetime of the access tokens it issues.",
+)
+def sandbox(
+    host: str,
+    port: int,
+    state_file: Path | None,
+    record: Path | None,
+    operation_delay_ms: int,
+    token_lifetime_s: int,
+) -> None:
+    """Run a local HTTPS sandbox of Entra ID and the Graph calls API.
+
+    When ready it prints one JSON line (how to connect: graph, authority, tenant_id, client_id,
+    client_secret, ca_file, ...) and writes it to the state file, which clients read to connect
+    with the environment "Sandbox". It runs until interrupted (SIGINT or SIGTERM).
+    """
+    import json
+    import signal
+    import threading
+
+    from bridge.sandbox._sandbox import Sandbox, SandboxError
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    server = Sandbox(
+        host=host,
+        port=port,
+        state_file=state_file,
+        record=record,
+        operation_delay_ms=operation_delay_ms,
+        token_lifetime_s=token_lifetime_s,
+    )
+    try:
+        server.start()
+    except SandboxError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        click.echo(json.dumps(server.state))
+        while not stop.wait(1):
+            pass
+    finally:
+        server.stop()

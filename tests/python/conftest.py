@@ -1,0 +1,86 @@
+"""Shared fixtures: one sandbox for the whole session, reset before each test that uses it.
+
+sandbox   (session) a running ``bridge.sandbox.Sandbox`` served from this process, its state
+          file and key material in a temporary folder; operations complete after 100 ms
+sb        (function) the same sandbox, reset, with MGBRIDGE_SANDBOX_STATE naming its state
+          file, so ``environment="Sandbox"`` connects to it
+sb_http   (function) an httpx client for ``sb``: trusts its CA, base_url = its Graph root,
+          the default app's access token
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bridge.sandbox import STATE_ENV, Sandbox
+
+SANDBOX_OPERATION_DELAY_MS = 100
+
+
+class MsalHttpxAdapter:
+    """msal's ``http_client`` over an httpx client (bridge-tech.md §3.2): msal posts form values
+    as bytes (the client assertion), which httpx would send as ``b'...'``."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self._client = client
+        self.forms: list[dict[str, Any]] = []
+
+    def post(
+        self,
+        url: str,
+        params: Any = None,
+        data: Any = None,
+        headers: Any = None,
+        **_: Any,
+    ) -> httpx.Response:
+        form = content = None
+        if isinstance(data, dict):
+            form = {k: v.decode() if isinstance(v, bytes) else v for k, v in data.items()}
+            self.forms.append(form)
+        elif data is not None:
+            content = data
+        return self._client.post(url, params=params, data=form, content=content, headers=headers)
+
+    def get(self, url: str, params: Any = None, headers: Any = None, **_: Any) -> httpx.Response:
+        return self._client.get(url, params=params, headers=headers)
+
+    def close(self) -> None:
+        self._client.close()
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    folder: Path = tmp_path_factory.mktemp("sandbox")
+    with Sandbox(
+        state_file=folder / "sandbox.json", operation_delay_ms=SANDBOX_OPERATION_DELAY_MS
+    ) as running:
+        yield running
+
+
+@pytest.fixture
+def sb(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
+    sandbox.reset()
+    monkeypatch.setenv(STATE_ENV, str(sandbox.state_file))
+    return sandbox
+
+
+@pytest.fixture
+def sb_http(sb: Sandbox) -> Iterator[httpx.Client]:
+    with httpx.Client(
+        base_url=sb.graph,
+        verify=sb.ssl_context(),
+        headers={"Authorization": f"Bearer {sb.issue_token()}"},
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def msal_http(sb: Sandbox) -> Iterator[MsalHttpxAdapter]:
+    adapter = MsalHttpxAdapter(httpx.Client(verify=sb.ssl_context()))
+    yield adapter
+    adapter.close()
