@@ -10,6 +10,7 @@ sb_http   (function) an httpx client for ``sb``: trusts its CA, base_url = its G
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -84,3 +85,13 @@ def msal_http(sb: Sandbox) -> Iterator[MsalHttpxAdapter]:
     adapter = MsalHttpxAdapter(httpx.Client(verify=sb.ssl_context()))
     yield adapter
     adapter.close()
+
+
+HELP_EXAMPLES_FILE = Path(__file__).resolve().parent.parent / "data" / "documented_examples.json"
+
+
+@pytest.fixture(scope="session")
+def help_examples() -> dict[str, Any]:
+    """The help page's seven examples: each one's `params` (keys as in the PowerShell) and the
+    `documented` wire JSON it must produce."""
+    return json.loads(HELP_EXAMPLES_FILE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]

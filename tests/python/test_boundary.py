@@ -74,23 +74,10 @@ def test_shim_answers_one_line_per_request_in_its_own_process() -> None:
 
 # -- the operations the cmdlets call, against the sandbox -------------------------------------
 
-EXAMPLE_1 = {
-    "Participants": [
-        {
-            "@odata.type": "#microsoft.graph.invitationParticipantInfo",
-            "ReplacesCallId": "a7ebfb2d-871e-419c-87af-27290b22e8db",
-            "Identity": {
-                "@odata.type": "#microsoft.graph.identitySet",
-                "User": {
-                    "@odata.type": "#microsoft.graph.identity",
-                    "Id": "278405a3-f568-4b3e-b684-009193463064",
-                    "IdentityProvider": "AAD",
-                },
-            },
-        }
-    ],
-    "ClientContext": "f2fa86af-3c51-4bc2-8fc0-475452d9764f",
-}
+
+@pytest.fixture
+def example_1(help_examples: dict[str, Any]) -> dict[str, Any]:
+    return help_examples["Example1"]["params"]  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -124,20 +111,22 @@ def test_disconnect_without_a_connection_uses_the_sdk_message() -> None:
     assert reply["error"]["message"] == "No application to sign out from."
 
 
-def test_invite_without_a_connection_asks_for_connect_mggraph() -> None:
-    reply = call({"op": "invite", "args": {"call_id": "c1", "body": EXAMPLE_1}})
+def test_invite_without_a_connection_asks_for_connect_mggraph(example_1: dict[str, Any]) -> None:
+    reply = call({"op": "invite", "args": {"call_id": "c1", "body": example_1}})
     assert reply["error"]["type"] == "AuthError"
     assert "Connect-MgGraph" in reply["error"]["message"]
 
 
-def test_invite_returns_graph_json_and_the_sdk_view(connected: Any) -> None:
+def test_invite_returns_graph_json_and_the_sdk_view(
+    connected: Any, example_1: dict[str, Any]
+) -> None:
     call_id = connected.create_call()["id"]
-    reply = call({"op": "invite", "args": {"call_id": call_id, "body": EXAMPLE_1}})
+    reply = call({"op": "invite", "args": {"call_id": call_id, "body": example_1}})
     assert reply["ok"], reply
     result = reply["result"]
     assert result["operation"]["status"] == "Running"
     assert result["view"]["Id"] == result["operation"]["id"]
-    assert result["view"]["ClientContext"] == EXAMPLE_1["ClientContext"]
+    assert result["view"]["ClientContext"] == example_1["ClientContext"]
     assert result["response_headers"]["request-id"]
     operation = call(
         {"op": "get_operation", "args": {"call_id": call_id, "operation_id": result["view"]["Id"]}}
@@ -145,16 +134,18 @@ def test_invite_returns_graph_json_and_the_sdk_view(connected: Any) -> None:
     assert operation["result"]["view"]["Id"] == result["view"]["Id"]
 
 
-def test_participants_given_as_json_text_are_parsed(connected: Any) -> None:
+def test_participants_given_as_json_text_are_parsed(
+    connected: Any, example_1: dict[str, Any]
+) -> None:
     call_id = connected.create_call()["id"]
-    participant = json.dumps(EXAMPLE_1["Participants"][0])
+    participant = json.dumps(example_1["Participants"][0])
     reply = call({"op": "invite", "args": {"call_id": call_id, "participants": [participant]}})
     assert reply["ok"], reply
     assert invites(connected)[0]["body"]["participants"][0]["replacesCallId"]
 
 
 def test_participant_text_that_is_not_json_is_a_body_error_and_nothing_is_sent(
-    connected: Any,
+    connected: Any, example_1: dict[str, Any]
 ) -> None:
     call_id = connected.create_call()["id"]
     reply = call({"op": "invite", "args": {"call_id": call_id, "participants": ["{oops"]}})
@@ -163,16 +154,20 @@ def test_participant_text_that_is_not_json_is_a_body_error_and_nothing_is_sent(
     assert invites(connected) == []
 
 
-def test_what_if_without_a_connection_checks_the_body_and_sends_nothing(sb: Any) -> None:
-    reply = call({"op": "invite", "args": {"call_id": "c1", "body": EXAMPLE_1, "what_if": True}})
+def test_what_if_without_a_connection_checks_the_body_and_sends_nothing(
+    sb: Any, example_1: dict[str, Any]
+) -> None:
+    reply = call({"op": "invite", "args": {"call_id": "c1", "body": example_1, "what_if": True}})
     assert reply["ok"], reply
     assert reply["result"]["plan"]["body"]["participants"][0]["identity"]["user"]["id"]
     assert sb.requests() == []
 
 
-def test_debug_log_is_returned_with_the_reply_and_holds_no_token(connected: Any) -> None:
+def test_debug_log_is_returned_with_the_reply_and_holds_no_token(
+    connected: Any, example_1: dict[str, Any]
+) -> None:
     call_id = connected.create_call()["id"]
-    reply = call({"op": "invite", "args": {"call_id": call_id, "body": EXAMPLE_1, "log": "debug"}})
+    reply = call({"op": "invite", "args": {"call_id": call_id, "body": example_1, "log": "debug"}})
     assert reply["ok"], reply
     assert any(line["level"] == "debug" for line in reply["log"])
     text = json.dumps(reply["log"])
