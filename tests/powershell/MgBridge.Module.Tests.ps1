@@ -127,6 +127,7 @@ Describe 'Drop-in modules in an unchanged script' {
         $script = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-requires-$PID.ps1"
         Set-Content -LiteralPath $script -Value @'
 #Requires -Modules @{ ModuleName = 'Microsoft.Graph.Authentication'; ModuleVersion = '2.0.0' }, Microsoft.Graph.Beta.CloudCommunications
+$ErrorActionPreference = 'Stop'
 Import-Module Microsoft.Graph.Beta.CloudCommunications
 Import-Module Microsoft.Graph.CloudCommunications
 @{

@@ -32,11 +32,11 @@ function InvokeBridgeCommand {
         throw
     } catch {
         $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception $_.Exception -ErrorId 'MgBridge.CoreUnavailable' `
-                    -Category NotInstalled -CommandName $commandName -Namespace $Namespace -Invocation $Cmdlet.MyInvocation))
+                    -Category NotInstalled -CommandName $commandName -Namespace $Namespace))
     }
     if (-not $reply.ok) {
         $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -BridgeError $reply.error -CommandName $commandName `
-                    -Namespace $Namespace -Invocation $Cmdlet.MyInvocation))
+                    -Namespace $Namespace))
     }
     $reply.result
 }

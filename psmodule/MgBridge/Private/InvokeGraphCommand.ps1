@@ -62,8 +62,7 @@ function InvokeGraphCommand {
         throw
     } catch {
         $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception $_.Exception -ErrorId 'MgBridge.CoreUnavailable' `
-                    -Category NotInstalled -CommandName $CommandName -Namespace "$namespace.Cmdlets" `
-                    -Invocation $Cmdlet.MyInvocation -TargetObject $TargetObject))
+                    -Category NotInstalled -CommandName $CommandName -Namespace "$namespace.Cmdlets" -TargetObject $TargetObject))
     }
     foreach ($line in $reply.log) {
         if ($line.level -eq 'debug') { Write-Debug -Message $line.message } else { Write-Verbose -Message $line.message }
@@ -74,7 +73,7 @@ function InvokeGraphCommand {
     }
     if (-not $reply.ok) {
         $Cmdlet.WriteError((NewBridgeErrorRecord -BridgeError $reply.error -CommandName $CommandName `
-                    -Namespace "$namespace.Cmdlets" -Invocation $Cmdlet.MyInvocation -TargetObject $TargetObject))
+                    -Namespace "$namespace.Cmdlets" -TargetObject $TargetObject))
         return
     }
     if ($Plan) { return $reply.result.plan }

@@ -24,7 +24,7 @@ function InvokeParticipantInvite {
 
         # The public cmdlet's $PSBoundParameters.
         [Parameter(Mandatory)]
-        [System.Collections.IDictionary] $BoundParameters
+        [System.Collections.Generic.Dictionary[string, object]] $BoundParameters
     )
 
     $setName = $Cmdlet.ParameterSetName
@@ -45,11 +45,11 @@ function InvokeParticipantInvite {
                 }
             } else {
                 $expanded = [ordered]@{}
-                if ($BoundParameters.Contains('Participants')) {
+                if ($BoundParameters.ContainsKey('Participants')) {
                     $expanded['participants'] = ConvertToBridgeValue -InputObject @($BoundParameters['Participants']) -Path 'Participants'
                 }
-                if ($BoundParameters.Contains('ClientContext')) { $expanded['client_context'] = $BoundParameters['ClientContext'] }
-                if ($BoundParameters.Contains('AdditionalProperties')) {
+                if ($BoundParameters.ContainsKey('ClientContext')) { $expanded['client_context'] = $BoundParameters['ClientContext'] }
+                if ($BoundParameters.ContainsKey('AdditionalProperties')) {
                     $expanded['additional_properties'] = ConvertToBridgeValue -InputObject $BoundParameters['AdditionalProperties'] -Path 'AdditionalProperties'
                 }
                 $expanded
@@ -57,16 +57,19 @@ function InvokeParticipantInvite {
         )
     } catch [System.ArgumentException] {
         $Cmdlet.WriteError((NewBridgeErrorRecord -Exception $_.Exception -ErrorId 'BodyError' -Category InvalidArgument `
-                    -CommandName $commandName -Namespace $namespace -Invocation $Cmdlet.MyInvocation))
+                    -CommandName $commandName -Namespace $namespace))
         return
     }
 
-    $identities = if ($setName -like 'InviteViaIdentity*') { @($BoundParameters['InputObject']) } else { @($null) }
+    $viaIdentity = $setName -like 'InviteViaIdentity*'
+    # One pass per identity; the other sets make one pass, with -CallId.
+    $identities = [System.Collections.Generic.List[object]]::new()
+    if ($viaIdentity) { $identities.AddRange([object[]]@($BoundParameters['InputObject'])) } else { $identities.Add($null) }
     foreach ($identity in $identities) {
-        $callId = if ($setName -like 'InviteViaIdentity*') { GetIdentityValue -InputObject $identity -Name 'CallId' } else { $BoundParameters['CallId'] }
+        $callId = if ($viaIdentity) { GetIdentityValue -InputObject $identity -Name 'CallId' } else { $BoundParameters['CallId'] }
         if (-not $callId) {
             $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception ([System.Exception]::new('InputObject has null value for InputObject.CallId')) `
-                        -Category InvalidArgument -CommandName $commandName -Namespace $namespace -Invocation $Cmdlet.MyInvocation -TargetObject $identity))
+                        -Category InvalidArgument -CommandName $commandName -Namespace $namespace -TargetObject $identity))
         }
         foreach ($body in $bodies) {
             $arguments = [ordered]@{ api_version = $ApiVersion; call_id = $callId }

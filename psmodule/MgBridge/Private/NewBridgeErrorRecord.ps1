@@ -7,11 +7,10 @@ function NewBridgeErrorRecord {
     The SDK's errors come from internal binary cmdlets such as
     Invoke-MgBetaInviteCommunicationCallParticipant_InviteExpanded, so scripts see
     FullyQualifiedErrorId "<code>,Microsoft.Graph.Beta.PowerShell.Cmdlets.InvokeMgBeta..._InviteExpanded"
-    and that name in the error view. A script function's records would end in ",<function name>"
-    instead, so the record gets an InvocationInfo naming a stand-in cmdlet type of the SDK's name
-    (an empty type made once with Reflection.Emit) and is marked to keep it when written; that
-    needs two internal members of ErrorRecord (tested by MgBridge.Errors.Tests.ps1). The script
-    position of the caller is kept.
+    and that name as the CategoryInfo activity. A script function's records would end in
+    ",<function name>" instead, so the record's id is fixed in the field PowerShell keeps for
+    deserialized records, which WriteError, ThrowTerminatingError and -ErrorAction Stop keep.
+    It is the one internal member used; NewBridgeErrorRecord.Tests.ps1 guards it.
 
     Core error types map as the SDK reports the same failures: GraphError -> Exception
     "[code] : message", ErrorId = Graph code, InvalidOperation, ErrorDetails with Status,
@@ -43,9 +42,6 @@ function NewBridgeErrorRecord {
 
         # The namespace of the SDK's cmdlet classes: Microsoft.Graph.Beta.PowerShell.Cmdlets.
         [string] $Namespace,
-
-        # The invocation of the public function, for the script position.
-        [System.Management.Automation.InvocationInfo] $Invocation,
 
         [AllowNull()]
         [object] $TargetObject
@@ -89,16 +85,12 @@ function NewBridgeErrorRecord {
     $record = [System.Management.Automation.ErrorRecord]::new($Exception, $ErrorId, $Category, $TargetObject)
     if ($details) { $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new($details) }
 
-    if (-not $CommandName) { return $record }
-    $sdkCommand = GetSdkCommandInfo -CommandName $CommandName -Namespace $Namespace
-    $flags = [System.Reflection.BindingFlags]'NonPublic, Instance'
-    $scriptPosition = [System.Management.Automation.InvocationInfo].GetProperty('ScriptPosition', $flags)
-    $setInvocation = [System.Management.Automation.ErrorRecord].GetMethod('SetInvocationInfo', $flags)
-    $preserve = [System.Management.Automation.ErrorRecord].GetProperty('PreserveInvocationInfoOnce', $flags)
-    if ($scriptPosition -and $setInvocation -and $preserve) {
-        $invocationInfo = [System.Management.Automation.InvocationInfo]::Create($sdkCommand, $scriptPosition.GetValue($Invocation))
-        $null = $setInvocation.Invoke($record, @($invocationInfo))
-        $preserve.SetValue($record, $true)
+    if ($CommandName) {
+        $type = "$Namespace.$($CommandName -replace '-', '')"
+        $fullId = if ($ErrorId) { "$ErrorId,$type" } else { $type }
+        [System.Management.Automation.ErrorRecord].GetField('_serializedFullyQualifiedErrorId', [System.Reflection.BindingFlags]'NonPublic, Instance').
+            SetValue($record, $fullId)
+        $record.CategoryInfo.Activity = $CommandName
     }
     $record
 }

@@ -18,20 +18,23 @@ function ReadCallOperation {
 
         # The public cmdlet's $PSBoundParameters.
         [Parameter(Mandatory)]
-        [System.Collections.IDictionary] $BoundParameters
+        [System.Collections.Generic.Dictionary[string, object]] $BoundParameters
     )
 
     $commandName = "$($Cmdlet.MyInvocation.MyCommand.Name)_$($Cmdlet.ParameterSetName)"
     $namespace = if ($ApiVersion -eq 'beta') { 'Microsoft.Graph.Beta.PowerShell.Cmdlets' } else { 'Microsoft.Graph.PowerShell.Cmdlets' }
-    $identities = if ($Cmdlet.ParameterSetName -eq 'GetViaIdentity') { @($BoundParameters['InputObject']) } else { @($null) }
+    $viaIdentity = $Cmdlet.ParameterSetName -eq 'GetViaIdentity'
+    # One pass per identity; the Get set makes one pass, with -CallId and -CommsOperationId.
+    $identities = [System.Collections.Generic.List[object]]::new()
+    if ($viaIdentity) { $identities.AddRange([object[]]@($BoundParameters['InputObject'])) } else { $identities.Add($null) }
     foreach ($identity in $identities) {
         $ids = [ordered]@{ CallId = $BoundParameters['CallId']; CommsOperationId = $BoundParameters['CommsOperationId'] }
-        if ($Cmdlet.ParameterSetName -eq 'GetViaIdentity') {
+        if ($viaIdentity) {
             foreach ($name in @($ids.Keys)) {
                 $ids[$name] = GetIdentityValue -InputObject $identity -Name $name
                 if (-not $ids[$name]) {
                     $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception ([System.Exception]::new("InputObject has null value for InputObject.$name")) `
-                                -Category InvalidArgument -CommandName $commandName -Namespace $namespace -Invocation $Cmdlet.MyInvocation -TargetObject $identity))
+                                -Category InvalidArgument -CommandName $commandName -Namespace $namespace -TargetObject $identity))
                 }
             }
         }

@@ -137,7 +137,7 @@ function Connect-MgGraph {
                         'an application: -ClientId and -TenantId with -CertificateThumbprint, -CertificateSubjectName, ' +
                         '-Certificate or -ClientSecretCredential; or -AccessToken, -Identity or -EnvironmentVariable.')) `
                     -ErrorId 'DelegatedSignInNotSupported' -Category InvalidArgument -CommandName $MyInvocation.MyCommand.Name `
-                    -Namespace $namespace -Invocation $MyInvocation))
+                    -Namespace $namespace))
     }
 
     $arguments = [ordered]@{}
@@ -156,14 +156,14 @@ function Connect-MgGraph {
                     FindCertificate -Thumbprint $CertificateThumbprint -SubjectName $CertificateSubjectName
                 } catch {
                     $PSCmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception $_.Exception -ErrorId 'CertificateNotFound' `
-                                -Category ObjectNotFound -CommandName $MyInvocation.MyCommand.Name -Namespace $namespace -Invocation $MyInvocation))
+                                -Category ObjectNotFound -CommandName $MyInvocation.MyCommand.Name -Namespace $namespace))
                 }
             }
             try {
                 $arguments['certificate'] = ConvertToPemText -Certificate $chosen
             } catch {
                 $PSCmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception $_.Exception -ErrorId 'CertificateUnusable' `
-                            -Category InvalidArgument -CommandName $MyInvocation.MyCommand.Name -Namespace $namespace -Invocation $MyInvocation))
+                            -Category InvalidArgument -CommandName $MyInvocation.MyCommand.Name -Namespace $namespace))
             }
             if ($PSBoundParameters.ContainsKey('SendCertificateChain')) { $arguments['send_certificate_chain'] = $SendCertificateChain }
         }

@@ -19,7 +19,7 @@ function Disconnect-MgGraph {
     $namespace = 'Microsoft.Graph.PowerShell.Authentication.Cmdlets'
     if (-not (InvokeBridgeCommand -Cmdlet $PSCmdlet -Operation 'context' -Namespace $namespace)) {
         $PSCmdlet.WriteError((NewBridgeErrorRecord -Exception ([System.ArgumentException]::new('No application to sign out from.')) `
-                    -Category CloseError -CommandName $MyInvocation.MyCommand.Name -Namespace $namespace -Invocation $MyInvocation))
+                    -Category CloseError -CommandName $MyInvocation.MyCommand.Name -Namespace $namespace))
         return
     }
     $context = InvokeBridgeCommand -Cmdlet $PSCmdlet -Operation 'disconnect' -Namespace $namespace

@@ -1,7 +1,7 @@
-# Drop-in for the Microsoft Graph PowerShell SDK module of this name: with psmodule/compat first on
-# PSModulePath, an unchanged script's `Import-Module Microsoft.Graph.Authentication` (or #Requires -Modules) loads
-# mgbridge and gets these sign-in and environment commands. ModuleVersion follows the SDK's 2.x line so
-# version checks written for the SDK pass.
+# Drop-in for the Microsoft Graph PowerShell SDK module of this name. With psmodule/compat first
+# on PSModulePath, an unchanged script's `Import-Module Microsoft.Graph.Authentication`
+# (or #Requires -Modules) loads mgbridge and gets its sign-in and environment commands.
+# ModuleVersion follows the SDK's 2.x line, so version checks written for the SDK pass.
 @{
     ModuleVersion        = '2.35.0'
     GUID                 = 'a7f3c1de-5b2e-4f0a-9c61-3d8e2b7a4f10'

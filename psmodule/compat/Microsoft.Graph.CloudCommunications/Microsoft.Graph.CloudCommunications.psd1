@@ -1,7 +1,7 @@
-# Drop-in for the Microsoft Graph PowerShell SDK module of this name: with psmodule/compat first on
-# PSModulePath, an unchanged script's `Import-Module Microsoft.Graph.CloudCommunications` (or #Requires -Modules) loads
-# mgbridge and gets these v1.0 participant-invite and operation commands. ModuleVersion follows the SDK's 2.x line so
-# version checks written for the SDK pass.
+# Drop-in for the Microsoft Graph PowerShell SDK module of this name. With psmodule/compat first
+# on PSModulePath, an unchanged script's `Import-Module Microsoft.Graph.CloudCommunications`
+# (or #Requires -Modules) loads mgbridge and gets its v1.0 participant-invite and operation commands.
+# ModuleVersion follows the SDK's 2.x line, so version checks written for the SDK pass.
 @{
     ModuleVersion        = '2.35.0'
     GUID                 = 'e5b8d2f4-6a17-4c93-8e0d-1b4f7a9c2d65'
@@ -9,8 +9,10 @@
     Description          = 'mgbridge drop-in for Microsoft.Graph.CloudCommunications: the v1.0 participant-invite and operation commands, run by the mgbridge Python core.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    # As in the SDK, the calls modules bring the sign-in commands along.
-    RequiredModules      = @('../Microsoft.Graph.Authentication/Microsoft.Graph.Authentication.psd1')
+    # As in the SDK, the calls modules bring the sign-in commands along. By name, not by relative
+    # path: module discovery resolves a required module's NestedModules paths against the current
+    # folder, which fails under $ErrorActionPreference = 'Stop'.
+    RequiredModules      = @('Microsoft.Graph.Authentication')
     NestedModules        = @('../../MgBridge/MgBridge.psd1')
     FunctionsToExport    = @(
         'Invoke-MgInviteCommunicationCallParticipant'

@@ -21,7 +21,7 @@ Describe 'NewBridgeErrorRecord' {
                     headers = [pscustomobject]@{ 'request-id' = 'req-1'; 'client-request-id' = 'client-1' }
                 }
                 $PSCmdlet.WriteError((NewBridgeErrorRecord -BridgeError $graphError -CommandName 'Invoke-MgBetaInviteCommunicationCallParticipant_Invite' `
-                            -Namespace 'Microsoft.Graph.Beta.PowerShell.Cmdlets' -Invocation $MyInvocation -TargetObject 'target'))
+                            -Namespace 'Microsoft.Graph.Beta.PowerShell.Cmdlets' -TargetObject 'target'))
             }
             Invoke-Probe -ErrorAction SilentlyContinue -ErrorVariable written
             $written[0]
@@ -38,6 +38,21 @@ Describe 'NewBridgeErrorRecord' {
         $record.InvocationInfo.ScriptLineNumber | Should -BeGreaterThan 0
     }
 
+    It 'keeps the SDK id when the error stops the script, through ThrowTerminatingError and -ErrorAction Stop' {
+        $ids = InModuleScope MgBridge {
+            function Invoke-Probe {
+                [CmdletBinding()]
+                param([switch] $Terminate)
+                $record = NewBridgeErrorRecord -Exception ([System.Exception]::new('boom')) -ErrorId 'Code' `
+                    -CommandName 'Invoke-MgBetaInviteCommunicationCallParticipant_Invite' -Namespace 'Microsoft.Graph.Beta.PowerShell.Cmdlets'
+                if ($Terminate) { $PSCmdlet.ThrowTerminatingError($record) } else { $PSCmdlet.WriteError($record) }
+            }
+            try { Invoke-Probe -Terminate } catch { $_.FullyQualifiedErrorId }
+            try { Invoke-Probe -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }
+        }
+        $ids | Should -Be (@('Code,Microsoft.Graph.Beta.PowerShell.Cmdlets.InvokeMgBetaInviteCommunicationCallParticipant_Invite') * 2)
+    }
+
     It 'maps <Type> to <Category>' -TestCases @(
         @{ Type = 'BodyError'; Category = 'InvalidArgument'; Exception = [System.ArgumentException]; Id = 'BodyError' }
         @{ Type = 'AuthError'; Category = 'AuthenticationError'; Exception = [System.Security.Authentication.AuthenticationException]; Id = 'NotConnected' }
@@ -49,7 +64,7 @@ Describe 'NewBridgeErrorRecord' {
             param($Type)
             $bridgeError = [pscustomobject]@{ type = $Type; message = 'boom'; code = 'NotConnected'; may_have_been_processed = $true }
             NewBridgeErrorRecord -BridgeError $bridgeError -CommandName 'Invoke-MgInviteCommunicationCallParticipant_InviteExpanded' `
-                -Namespace 'Microsoft.Graph.PowerShell.Cmdlets' -Invocation $MyInvocation
+                -Namespace 'Microsoft.Graph.PowerShell.Cmdlets'
         }
         $record.CategoryInfo.Category | Should -Be $Category
         $record.Exception | Should -BeOfType $Exception
