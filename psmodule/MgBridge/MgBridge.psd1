@@ -26,6 +26,7 @@
         # mgbridge's own
         'Start-MgBridgeSandbox'
         'Stop-MgBridgeSandbox'
+        'Invoke-MgBridgeSandboxRequest'
         'Get-MgBridgeRuntime'
     )
     CmdletsToExport      = @()

@@ -38,5 +38,6 @@ function InvokeBridgeCommand {
         $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -BridgeError $reply.error -CommandName $commandName `
                     -Namespace $Namespace))
     }
-    $reply.result
+    # A null result (nothing connected, an empty answer) writes nothing, not $null.
+    if ($null -ne $reply.result) { $reply.result }
 }

@@ -1,0 +1,78 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+Runs the seven examples of the Invoke-MgBetaInviteCommunicationCallParticipant help page, unchanged,
+against a local sandbox, and shows the operations they return.
+.DESCRIPTION
+Puts psmodule/compat first on PSModulePath, so each example's own
+`Import-Module Microsoft.Graph.Beta.CloudCommunications` loads mgbridge; starts a sandbox of its own
+(state in a temporary folder); creates the calls the examples need; connects with
+`Connect-MgGraph -Environment Sandbox`; runs examples/powershell/Example1.ps1 ... Example7.ps1
+with $callId set to a fresh call each; reads the operations again once they have finished; stops
+the sandbox. Exits 1 if any example fails. `make demo` runs it.
+.PARAMETER RequestLog
+Also write the invite requests the sandbox received (method, path, JSON body), in order, to this
+JSON file: what the examples put on the wire.
+.EXAMPLE
+pwsh -NoProfile -File examples/Invoke-Demo.ps1
+#>
+[CmdletBinding()]
+param(
+    [string] $RequestLog
+)
+
+$ErrorActionPreference = 'Stop'
+$root = Split-Path -Path $PSScriptRoot -Parent
+$env:PSModulePath = (Join-Path $root 'psmodule' 'compat') + [System.IO.Path]::PathSeparator + $env:PSModulePath
+$stateFolder = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-demo-$PID"
+$env:MGBRIDGE_SANDBOX_STATE = Join-Path $stateFolder 'sandbox.json'
+Import-Module Microsoft.Graph.Authentication
+# The sandbox commands are mgbridge's own, not in the SDK's modules.
+Import-Module (Join-Path $root 'psmodule' 'MgBridge' 'MgBridge.psd1')
+
+$failed = 0
+$sandbox = Start-MgBridgeSandbox
+try {
+    Write-Host "Sandbox: $($sandbox.Graph) (process $($sandbox.ProcessId))"
+    Connect-MgGraph -Environment Sandbox
+
+    # The call the examples replace (ReplacesCallId), holding the participant example 6 moves.
+    $null = Invoke-MgBridgeSandboxRequest -Method Post -Path 'calls' -Body @{
+        id           = 'a7ebfb2d-871e-419c-87af-27290b22e8db'
+        participants = @(@{ id = '7d501bf1-5ee4-4605-ba92-0ae4513c611c'; identity = @{ user = @{ id = '682b6c37-0729-4fab-ace6-d730d5d9137e' } } })
+    }
+
+    $results = foreach ($number in 1..7) {
+        $example = Join-Path $root 'examples' 'powershell' "Example$number.ps1"
+        $callId = (Invoke-MgBridgeSandboxRequest -Method Post -Path 'calls' -Body @{}).id
+        try {
+            # A child scope of this one: the example sees $callId, exactly as the help page assumes.
+            $operation = & $example
+            [pscustomobject]@{ Example = $number; CallId = $callId; Operation = $operation }
+        } catch {
+            $failed++
+            Write-Host "Example $number failed: $_" -ForegroundColor Red
+        }
+    }
+
+    Write-Host "`nThe operations the examples returned:"
+    $results.Operation | Format-Table | Out-Host
+
+    Start-Sleep -Milliseconds 500
+    Write-Host 'The same operations, read again once finished:'
+    $results | ForEach-Object {
+        Get-MgBetaCommunicationCallOperation -CallId $_.CallId -CommsOperationId $_.Operation.Id
+    } | Format-Table | Out-Host
+
+    if ($RequestLog) {
+        $invites = (Invoke-MgBridgeSandboxRequest -Path 'requests').value | Where-Object kind -EQ 'invite' |
+            Select-Object -Property method, path, body
+        ConvertTo-Json -InputObject @($invites) -Depth 50 | Set-Content -LiteralPath $RequestLog
+    }
+    Disconnect-MgGraph | Out-Null
+} finally {
+    Stop-MgBridgeSandbox
+    Remove-Item -LiteralPath $stateFolder -Recurse -Force -ErrorAction Ignore
+}
+Write-Host "$(7 - $failed) of 7 examples ran."
+exit [int]($failed -gt 0)
