@@ -14,8 +14,9 @@ function ConvertToPemText {
     if (-not $Certificate.HasPrivateKey) {
         throw [System.ArgumentException]::new("The certificate $($Certificate.Thumbprint) has no private key; sign-in needs it.")
     }
-    $key = $Certificate.GetRSAPrivateKey()
-    if (-not $key) { $key = $Certificate.GetECDsaPrivateKey() }
+    # Extension methods, so called through their static classes.
+    $key = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate)
+    if (-not $key) { $key = [System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions]::GetECDsaPrivateKey($Certificate) }
     if (-not $key) {
         throw [System.ArgumentException]::new("The private key of certificate $($Certificate.Thumbprint) is neither RSA nor ECDSA.")
     }
