@@ -19,7 +19,7 @@ function InvokeBridgeCommand {
         [string] $Operation,
 
         # Its arguments.
-        [System.Collections.IDictionary] $Arguments = @{},
+        [System.Collections.IDictionary] $Arguments = [ordered]@{},
 
         # The namespace of the SDK's cmdlet classes, for SDK commands.
         [string] $Namespace
@@ -27,8 +27,8 @@ function InvokeBridgeCommand {
 
     $commandName = if ($Namespace) { $Cmdlet.MyInvocation.MyCommand.Name }
     try {
-        $reply = InvokeBridge -Operation $Operation -Arguments $Arguments
-    } catch [System.Management.Automation.PipelineStoppedException] {
+        $reply = InvokeBridgeLogged -Operation $Operation -Arguments $Arguments
+    } catch [System.Management.Automation.PipelineStoppedException], [System.Management.Automation.ActionPreferenceStopException] {
         throw
     } catch {
         $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception $_.Exception -ErrorId 'MgBridge.CoreUnavailable' `

@@ -53,19 +53,14 @@ function InvokeGraphCommand {
     }
     $beta = $Arguments['api_version'] -eq 'beta'
     $namespace = if ($beta) { 'Microsoft.Graph.Beta.PowerShell' } else { 'Microsoft.Graph.PowerShell' }
-    if ($DebugPreference -notin 'SilentlyContinue', 'Ignore') { $Arguments['log'] = 'debug' }
-    elseif ($VerbosePreference -notin 'SilentlyContinue', 'Ignore') { $Arguments['log'] = 'verbose' }
 
     try {
-        $reply = InvokeBridge -Operation $Operation -Arguments $Arguments
-    } catch [System.Management.Automation.PipelineStoppedException] {
+        $reply = InvokeBridgeLogged -Operation $Operation -Arguments $Arguments
+    } catch [System.Management.Automation.PipelineStoppedException], [System.Management.Automation.ActionPreferenceStopException] {
         throw
     } catch {
         $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception $_.Exception -ErrorId 'MgBridge.CoreUnavailable' `
                     -Category NotInstalled -CommandName $CommandName -Namespace "$namespace.Cmdlets" -TargetObject $TargetObject))
-    }
-    foreach ($line in $reply.log) {
-        if ($line.level -eq 'debug') { Write-Debug -Message $line.message } else { Write-Verbose -Message $line.message }
     }
     if ($Plan -and -not $reply.ok -and $reply.error.type -eq 'AuthError') {
         Write-Verbose -Message "No request planned: $($reply.error.message)"

@@ -138,7 +138,17 @@ Invoke-Scenario 'debug' {
     $lines = Invoke-MgBetaInviteCommunicationCallParticipant -CallId $callId -BodyParameter (New-Body 'debug') -Debug 5>&1
     [pscustomobject]@{ Id = ($lines | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message) -join "`n"; ClientContext = $null; Status = $null }
 }
+Invoke-Scenario 'retry-verbose' {
+    $null = Invoke-MgBridgeSandboxRequest -Method Post -Path 'faults' -Body @{ match = 'invite'; status = 503; retryAfter = 0; count = 1 }
+    $lines = Invoke-MgBetaInviteCommunicationCallParticipant -CallId $callId -BodyParameter (New-Body 'retry-verbose') -Verbose 4>&1
+    [pscustomobject]@{ Id = ($lines | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) -join "`n"
+        ClientContext = @($lines | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })[0].ClientContext; Status = $null }
+}
 Disconnect-MgGraph | Out-Null
+Invoke-Scenario 'whatif-not-connected' {
+    $lines = Invoke-MgBetaInviteCommunicationCallParticipant -CallId $callId -BodyParameter (New-Body 'whatif-not-connected') -WhatIf -Verbose 4>&1
+    [pscustomobject]@{ Id = ($lines | ForEach-Object { "$_" }) -join "`n"; ClientContext = $null; Status = $null }
+}
 Invoke-Scenario 'not-connected' { Invoke-MgBetaInviteCommunicationCallParticipant -CallId $callId -BodyParameter (New-Body 'not-connected') }
 
 'JSON:' + (ConvertTo-Json -InputObject $results -Depth 10 -Compress)
@@ -325,6 +335,19 @@ Describe 'Invoke-Mg[Beta]InviteCommunicationCallParticipant through the <Transpo
         $debug | Should -Match "POST https://\S+/beta/communications/calls/$script:CallId/participants/invite"
         $debug | Should -Not -Match 'Bearer ey'
         $debug | Should -Not -Match ([regex]::Escape($script:Sandbox.client_secret))
+    }
+
+    It 'shows retries with -Verbose' {
+        $result = $script:Results['retry-verbose']
+        $result.ok | Should -BeTrue -Because ($result | ConvertTo-Json -Compress)
+        $result.ids[0] | Should -Match 'HTTP 503; retry 1 of 3'
+        $result.contexts[0] | Should -Be "${script:Prefix}retry-verbose"
+    }
+
+    It 'plans the request with -WhatIf even when not connected' {
+        $verbose = $script:Results['whatif-not-connected'].ids[0]
+        $verbose | Should -Match "POST \S*/beta/communications/calls/$script:CallId/participants/invite"
+        $verbose | Should -Match "whatif-not-connected"
     }
 
     It 'reports a missing connection as a non-terminating authentication error' {
