@@ -70,6 +70,25 @@ Invoke-Scenario 'expanded-objects' {
     )
     Invoke-MgBetaInviteCommunicationCallParticipant -CallId $callId -ClientContext "${prefix}expanded-objects" -Participants $participants
 }
+Invoke-Scenario 'bodies-parameter' {
+    Invoke-MgBetaInviteCommunicationCallParticipant -CallId $callId -BodyParameter @((New-Body 'bodies-parameter'), (New-Body 'bodies-parameter'))
+}
+Invoke-Scenario 'expanded-json' {
+    Invoke-MgBetaInviteCommunicationCallParticipant -CallId $callId -ClientContext "${prefix}expanded-json" -Participants '{"Identity": {"User": {"Id": "u-json"}}}'
+}
+Invoke-Scenario 'identity-pipeline-expanded' {
+    [pscustomobject]@{ CallId = $callId } | Invoke-MgBetaInviteCommunicationCallParticipant -ClientContext "${prefix}identity-pipeline-expanded" `
+        -Participants @(@{ Identity = @{ User = @{ Id = 'u-piped' } } })
+}
+Invoke-Scenario 'parallel' {
+    # Runspaces share the process's one connection, as the SDK's GraphSession.
+    $manifest = (Get-Module -Name MgBridge).Path -replace '\.psm1$', '.psd1'
+    1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
+        Import-Module $using:manifest
+        $body = @{ Participants = @(@{ Identity = @{ User = @{ Id = "u-parallel-$_" } } }); ClientContext = "$($using:prefix)parallel" }
+        Invoke-MgBetaInviteCommunicationCallParticipant -CallId $using:callId -BodyParameter $body
+    }
+}
 Invoke-Scenario 'identity-pipeline' { @{ callid = $callId } | Invoke-MgBetaInviteCommunicationCallParticipant -BodyParameter (New-Body 'identity-pipeline') }
 Invoke-Scenario 'identity-expanded' {
     Invoke-MgBetaInviteCommunicationCallParticipant -InputObject ([pscustomobject]@{ CallId = $callId }) -ClientContext "${prefix}identity-expanded" `
@@ -216,8 +235,25 @@ Describe 'Invoke-Mg[Beta]InviteCommunicationCallParticipant through the <Transpo
         $objects.participants.identity.user.id | Should -Be @('u-one', 'u-two')
     }
 
+    It 'invites once per body of a -BodyParameter array' {
+        $script:Results['bodies-parameter'].count | Should -Be 2
+        (Get-Recorded 'bodies-parameter').Count | Should -Be 2
+    }
+
+    It 'takes participants as JSON text' {
+        $script:Results['expanded-json'].ok | Should -BeTrue -Because ($script:Results['expanded-json'] | ConvertTo-Json -Compress)
+        (Get-Recorded 'expanded-json')[0].body.participants[0].identity.user.id | Should -Be 'u-json'
+    }
+
+    It 'serves ForEach-Object -Parallel runspaces with the one connection' {
+        $script:Results['parallel'].ok | Should -BeTrue -Because ($script:Results['parallel'] | ConvertTo-Json -Compress)
+        $script:Results['parallel'].count | Should -Be 4
+        (Get-Recorded 'parallel').Count | Should -Be 4
+    }
+
     It 'takes the call from InputObject: <Scenario>' -TestCases @(
-        @{ Scenario = 'identity-pipeline' }, @{ Scenario = 'identity-expanded' }, @{ Scenario = 'identity-json' }, @{ Scenario = 'identity-orderedhashtable' }
+        @{ Scenario = 'identity-pipeline' }, @{ Scenario = 'identity-pipeline-expanded' }, @{ Scenario = 'identity-expanded' }
+        @{ Scenario = 'identity-json' }, @{ Scenario = 'identity-orderedhashtable' }
     ) {
         param($Scenario)
         $script:Results[$Scenario].ok | Should -BeTrue -Because ($script:Results[$Scenario] | ConvertTo-Json -Compress)
