@@ -29,6 +29,8 @@ __all__ = ["InviteRequest", "build_invite_request", "check_wire_body", "powershe
 
 MAX_DEPTH: Final = 64
 MAX_CALL_ID_LENGTH: Final = 256
+# Graph refuses request bodies over 4 MB (413); a body that big is a mistake, reported up front.
+MAX_BODY_BYTES: Final = 4 * 1024 * 1024
 
 _ODATA_TYPE: Final = "@odata.type"
 _CONTROL_CHARS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -81,6 +83,7 @@ def build_invite_request(
     if not isinstance(body, Mapping):
         raise _mismatch("BodyParameter", "JSON object", body)
     shaped = _Shaper(beta, verbatim_undeclared_keys).object(body, INVITE_BODY, "", 0)
+    _check_body_size(shaped)
     path = f"/{api_version}/communications/calls/{quote(call_id, safe='')}/participants/invite"
     return InviteRequest(call_id, api_version, path, shaped)
 
@@ -335,6 +338,8 @@ def _call_id(call_id: Any, input_object: Any) -> str:
         raise BodyError(
             "holds a control character", path=path, expected="printable text", got=_describe(text)
         )
+    if not text.strip():
+        raise BodyError("is blank", path=path, expected="a call id", got=_describe(text))
     if text in {".", ".."}:
         # quote() leaves dots alone, and a dot segment would move the request to another URL.
         raise BodyError("is not a call id", path=path, expected="a call id", got=_describe(text))
@@ -351,6 +356,19 @@ def _parse_json(text: str) -> Any:
             expected="JSON object",
             got="invalid JSON",
         ) from None
+
+
+def _check_body_size(body: dict[str, Any]) -> None:
+    # Encoded as the session sends it. Small bodies cost microseconds; only huge ones matter.
+    size = len(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
+    if size > MAX_BODY_BYTES:
+        raise BodyError(
+            f"the request body is {size:,} bytes of JSON; Graph accepts at most 4 MB "
+            f"({MAX_BODY_BYTES:,} bytes)",
+            path="BodyParameter",
+            expected=f"at most {MAX_BODY_BYTES:,} bytes",
+            got=f"{size:,} bytes",
+        )
 
 
 # -- wire checks ----------------------------------------------------------------------------------
