@@ -1,0 +1,70 @@
+<#
+Throughput with 1, 4 and 8 runspaces in one pwsh process (ForEach-Object -Parallel), each
+importing the module and inviting -Invites times through the in-process transport; one
+Connect-MgGraph for the process (the connection is process-wide). The sizes alternate in
+-Repeats rounds (1,4,8,1,4,8...). Each runspace warms up, then all start together at a barrier.
+Writes, per size and round, the wall time and every invite's latency (ns) to -OutFile.
+#>
+param(
+    [string] $Sizes = '1,4,8',
+    [int] $Invites = 500,
+    [int] $Repeats = 2,
+    [int] $Warmup = 50,
+    [Parameter(Mandatory)] [string] $OutFile
+)
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
+
+Import-Module MgBridge
+$state = Get-BenchState
+Remove-Item Env:MGBRIDGE_TRANSPORT -ErrorAction Ignore
+Connect-MgGraph -Environment Sandbox -NoWelcome
+$toNs = 1e9 / [System.Diagnostics.Stopwatch]::Frequency
+$runs = [System.Collections.Generic.List[object]]::new()
+$before = Get-BenchInviteCount $state
+$expected = 0
+
+for ($repeat = 0; $repeat -lt $Repeats; $repeat++) {
+    foreach ($size in [int[]]($Sizes -split ',')) {
+        $call = New-BenchCall $state
+        $barrier = [System.Threading.Barrier]::new($size)
+        $commonPath = Join-Path $PSScriptRoot 'BenchCommon.ps1'
+        $results = 1..$size | ForEach-Object -ThrottleLimit $size -Parallel {
+            . $using:commonPath
+            Import-Module MgBridge
+            $params = New-BenchParams
+            $call = $using:call
+            for ($i = 0; $i -lt $using:Warmup; $i++) {
+                $null = Invoke-MgBetaInviteCommunicationCallParticipant -CallId $call -BodyParameter $params
+            }
+            $count = $using:Invites
+            $latency = [long[]]::new($count)
+            ($using:barrier).SignalAndWait()
+            $first = [System.Diagnostics.Stopwatch]::GetTimestamp()
+            for ($i = 0; $i -lt $count; $i++) {
+                $start = [System.Diagnostics.Stopwatch]::GetTimestamp()
+                $null = Invoke-MgBetaInviteCommunicationCallParticipant -CallId $call -BodyParameter $params
+                $latency[$i] = [System.Diagnostics.Stopwatch]::GetTimestamp() - $start
+            }
+            $last = [System.Diagnostics.Stopwatch]::GetTimestamp()
+            [pscustomobject]@{ Start = $first; End = $last; Latency = $latency }
+        }
+        $expected += $size * ($Invites + $Warmup)
+        $start = ($results | Measure-Object -Property Start -Minimum).Minimum
+        $end = ($results | Measure-Object -Property End -Maximum).Maximum
+        $latency = [System.Collections.Generic.List[long]]::new()
+        foreach ($result in $results) { foreach ($ticks in $result.Latency) { $latency.Add([long]($ticks * $toNs)) } }
+        $runs.Add([ordered]@{
+                runspaces  = $size
+                invites    = $size * $Invites
+                wall_ns    = [long](($end - $start) * $toNs)
+                latency_ns = $latency.ToArray()
+            })
+    }
+}
+$after = Get-BenchInviteCount $state
+
+Save-BenchResult -Path $OutFile -Result ([ordered]@{
+        runs          = $runs
+        sent_expected = $expected
+        sent_accepted = $after - $before
+    })

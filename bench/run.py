@@ -1,0 +1,641 @@
+"""mgbridge benchmarks: the bridge against what a user would otherwise pick, side by side.
+
+`python bench/run.py` (what `make bench` runs) measures, against one local sandbox process:
+
+  python       per-invite time: session.invite vs a plain keep-alive httpx POST of the same JSON
+  powershell   per-invite time: the cmdlet (in-process and process transports) vs
+               Invoke-RestMethod (new connection per call, and -WebSession keep-alive); and the
+               no-op boundary round trip of each transport
+  layers       where the in-process cmdlet's time goes (Stopwatch slices)
+  start        cold start (pwsh, pwsh + Import-Module MgBridge), first result (+ Connect-MgGraph
+               + first invite), the same for Python; and the first call in slices
+  scale        1, 4 and 8 runspaces x N invites in one pwsh: throughput, p50, p99
+  memory       pwsh working set after import, first call, warm-up, and 5,000 invites
+  footprint    the wheel's unpacked size, and installed with bytecode
+  sandbox      the sandbox's own rate (bench/sandbox_rate.py), for scale
+
+Contenders of one figure alternate within one run (A,B,A,B..., rotating who goes first). The
+sandbox runs on the last CPU (taskset); single-threaded latency clients run on the others. Prints
+a table; `--markdown FILE` also writes it as Markdown, `--json FILE` the summaries. `--quick` is
+a smoke run of a few seconds per figure; `--only` picks figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _util
+from _util import ROOT, SandboxProcess, summarize
+
+BENCH = Path(__file__).resolve().parent
+FIGURES = ("python", "powershell", "layers", "start", "scale", "memory", "footprint", "sandbox")
+
+MS = 1e6  # ns per millisecond
+
+
+class Report:
+    """Rows of the results table, grouped by figure."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, str]] = []
+        self.notes: list[str] = []
+        self.data: dict[str, Any] = {}
+
+    def row(
+        self,
+        figure: str,
+        contender: str,
+        median: str = "",
+        p99: str = "",
+        ratio: str = "",
+        target: str = "",
+        verdict: str = "",
+    ) -> None:
+        self.rows.append(
+            {
+                "figure": figure,
+                "contender": contender,
+                "median": median,
+                "p99": p99,
+                "ratio": ratio,
+                "target": target,
+                "met": verdict,
+            }
+        )
+        print(f"  {contender:<52} {median:>12} {p99:>12} {ratio:>10} {verdict}", flush=True)
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+        print(f"  note: {text}", flush=True)
+
+    def table(self, markdown: bool) -> str:
+        headers = ["figure", "contender", "median", "p99", "ratio", "target", "met"]
+        if markdown:
+            lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+            last = None
+            for row in self.rows:
+                cells = [row[h] for h in headers]
+                if row["figure"] == last:
+                    cells[0] = ""
+                last = row["figure"]
+                lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            return "\n".join(lines)
+        widths = {h: max(len(h), *(len(r[h]) for r in self.rows)) for h in headers}
+        out = ["  ".join(h.ljust(widths[h]) for h in headers)]
+        out.append("  ".join("-" * widths[h] for h in headers))
+        last = None
+        for row in self.rows:
+            cells = dict(row)
+            if row["figure"] == last:
+                cells["figure"] = ""
+            last = row["figure"]
+            out.append("  ".join(cells[h].ljust(widths[h]) for h in headers).rstrip())
+        return "\n".join(out)
+
+
+def ms(ns: float, digits: int = 3) -> str:
+    return f"{ns / MS:.{digits}f} ms"
+
+
+def seconds(ns: float) -> str:
+    return f"{ns / 1e9:.3f} s"
+
+
+def verdict(ok: bool) -> str:
+    return "yes" if ok else "NO"
+
+
+def check_sent(name: str, result: dict[str, Any]) -> None:
+    """Every invite a script counted reached the sandbox and was accepted (200)."""
+    if result["sent_expected"] != result["sent_accepted"]:
+        raise SystemExit(
+            f"{name}: {result['sent_expected']} invites sent, but the sandbox accepted "
+            f"{result['sent_accepted']}: a contender did not do the work being timed"
+        )
+
+
+# -- figures --------------------------------------------------------------------------------
+
+
+def fig_python(sandbox: SandboxProcess, report: Report, quick: bool) -> None:
+    rounds, warmup = (300, 50) if quick else (3000, 300)
+    sandbox.reset()
+    before = sandbox.accepted_invites()
+    done = subprocess.run(
+        _util.pinned(
+            [
+                sys.executable,
+                str(BENCH / "python_invite.py"),
+                "--rounds",
+                str(rounds),
+                "--warmup",
+                str(warmup),
+            ],
+            _util.client_cpus(),
+        ),
+        env={**os.environ, **sandbox.env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"python_invite.py failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout)
+    check_sent(
+        "python",
+        {
+            "sent_expected": result["invites"],
+            "sent_accepted": sandbox.accepted_invites() - before,
+        },
+    )
+    bridge_s = summarize(result["samples_ns"]["bridge"])
+    httpx_s = summarize(result["samples_ns"]["httpx"])
+    ratio = bridge_s.median / httpx_s.median
+    figure = "per-invite time, Python"
+    report.row(
+        figure,
+        "bridge: session.invite(call_id, body=...)",
+        ms(bridge_s.median),
+        ms(bridge_s.p99),
+        f"{ratio:.2f}x",
+        "<= 1.25x",
+        verdict(ratio <= 1.25),
+    )
+    report.row(
+        figure,
+        "plain httpx.Client.post (keep-alive, same JSON)",
+        ms(httpx_s.median),
+        ms(httpx_s.p99),
+        "1.00x",
+    )
+    report.data["python"] = {"bridge": bridge_s.to_dict(), "httpx": httpx_s.to_dict()}
+
+
+def fig_powershell(
+    sandbox: SandboxProcess, report: Report, quick: bool, env: dict[str, str]
+) -> None:
+    rounds, warmup = (60, 30) if quick else (1500, 300)
+    sandbox.reset()
+    result = _util.run_ps_script(
+        "invite.ps1",
+        ["-Rounds", str(rounds), "-Warmup", str(warmup), "-BodyJson", _util.BODY_JSON],
+        env=env,
+    )
+    check_sent("powershell", result)
+    if result["inprocess_pid"] != result["pwsh_pid"] or result["process_pid"] == result["pwsh_pid"]:
+        raise SystemExit(f"powershell: the transports did not run as asked: {result}")
+    s = {name: summarize(v) for name, v in result["invites"].items()}
+    base = s["irm"].median
+    figure = "per-invite time, PowerShell"
+    labels = {
+        "cmdlet_inprocess": "Invoke-MgBeta...Participant, in-process",
+        "cmdlet_process": "Invoke-MgBeta...Participant, process transport",
+        "irm": "Invoke-RestMethod (new connection per call)",
+        "irm_websession": "Invoke-RestMethod -WebSession (keep-alive)",
+    }
+    for name, label in labels.items():
+        ratio = s[name].median / base
+        target, met = "", ""
+        if name == "cmdlet_inprocess":
+            target, met = "<= 1.0x IRM", verdict(ratio <= 1.0)
+        report.row(figure, label, ms(s[name].median), ms(s[name].p99), f"{ratio:.2f}x", target, met)
+    b = {name: summarize(v) for name, v in result["boundary"].items()}
+    figure = "no-op boundary call (hosting_info via InvokeBridge)"
+    for name, label in (("inprocess", "in-process (pythonnet)"), ("process", "process (stdio)")):
+        ratio = b[name].median / b["inprocess"].median
+        report.row(figure, label, ms(b[name].median), ms(b[name].p99), f"{ratio:.2f}x")
+    report.data["powershell"] = {
+        "invites": {k: v.to_dict() for k, v in s.items()},
+        "boundary": {k: v.to_dict() for k, v in b.items()},
+    }
+
+
+def fig_layers(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[str, str]) -> None:
+    rounds, warmup = (40, 20) if quick else (500, 300)
+    sandbox.reset()
+    result = _util.run_ps_script(
+        "profile.ps1",
+        ["-Rounds", str(rounds), "-Warmup", str(warmup), "-BodyJson", _util.BODY_JSON],
+        env=env,
+    )
+    figure = "in-process cmdlet, by layer (Stopwatch)"
+    whole = summarize(result["cmdlet (whole)"]).median
+    layers = {}
+    for name, samples in result.items():
+        summary = summarize(samples)
+        layers[name] = summary.to_dict()
+        report.row(
+            figure, name, ms(summary.median), ms(summary.p99), f"{summary.median / whole:.2f}"
+        )
+    report.data["layers"] = layers
+
+
+def _time_commands(
+    commands: dict[str, list[str]], rounds: int, env: dict[str, str], check: Callable[[], None]
+) -> dict[str, list[int]]:
+    """Runs each command ``rounds`` times, alternating (rotating who goes first); wall ns."""
+    names = list(commands)
+    samples: dict[str, list[int]] = {name: [] for name in names}
+    for index in range(rounds):
+        for k in range(len(names)):
+            name = names[(index + k) % len(names)]
+            start = time.perf_counter_ns()
+            done = subprocess.run(commands[name], env=env, capture_output=True, text=True)
+            elapsed = time.perf_counter_ns() - start
+            if done.returncode != 0:
+                raise SystemExit(f"{name} failed: {done.stdout[-2000:]}{done.stderr[-2000:]}")
+            samples[name].append(elapsed)
+    check()
+    return samples
+
+
+def fig_start(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[str, str]) -> None:
+    rounds = 2 if quick else 12
+    sandbox.reset()
+    call = sandbox.new_call()
+    pwsh = [_util.pwsh(), "-NoProfile", "-NonInteractive", "-Command"]
+    first = (
+        "$ErrorActionPreference = 'Stop'; Import-Module MgBridge; "
+        "Connect-MgGraph -Environment Sandbox -NoWelcome; "
+        f". '{BENCH / 'ps' / 'BenchCommon.ps1'}'; "
+        f"$op = Invoke-MgBetaInviteCommunicationCallParticipant -CallId '{call}' "
+        "-BodyParameter (New-BenchParams); if ($op.Status -ne 'Running') { exit 1 }"
+    )
+    python_first = (
+        "import bridge, json, sys; "
+        "s = bridge.connect(environment='Sandbox'); "
+        f"s.invite('{call}', body=json.loads(sys.argv[1]))"
+    )
+    commands = {
+        "pwsh": [*pwsh, "exit"],
+        "pwsh_import": [*pwsh, "Import-Module MgBridge"],
+        "pwsh_first": [*pwsh, first],
+        "python": [sys.executable, "-c", "pass"],
+        "python_import": [sys.executable, "-c", "import bridge"],
+        "python_first": [sys.executable, "-c", python_first, _util.BODY_JSON],
+    }
+    before = sandbox.accepted_invites()
+
+    def check() -> None:
+        check_sent(
+            "start",
+            {
+                "sent_expected": 2 * rounds,
+                "sent_accepted": sandbox.accepted_invites() - before,
+            },
+        )
+
+    samples = _time_commands(commands, rounds, env, check)
+    s = {name: summarize(v) for name, v in samples.items()}
+    figure = "cold start, pwsh (whole process, wall)"
+    report.row(figure, "pwsh -NoProfile -c exit", seconds(s["pwsh"].median), seconds(s["pwsh"].p99))
+    delta = s["pwsh_import"].median - s["pwsh"].median
+    report.row(
+        figure,
+        "pwsh -NoProfile -c 'Import-Module MgBridge'",
+        seconds(s["pwsh_import"].median),
+        seconds(s["pwsh_import"].p99),
+        f"+{delta / 1e9:.3f} s",
+        "<= +0.3 s",
+        verdict(delta <= 0.3e9),
+    )
+    figure = "first result, pwsh (whole process, wall)"
+    delta = s["pwsh_first"].median - s["pwsh"].median
+    report.row(
+        figure,
+        "Import + Connect-MgGraph (sandbox) + first invite",
+        seconds(s["pwsh_first"].median),
+        seconds(s["pwsh_first"].p99),
+        f"+{delta / 1e9:.3f} s",
+        "<= +1.0 s",
+        verdict(delta <= 1.0e9),
+    )
+    figure = "cold start and first result, Python (wall)"
+    report.row(figure, "python -c pass", seconds(s["python"].median), seconds(s["python"].p99))
+    for name, label in (
+        ("python_import", "python -c 'import bridge'"),
+        ("python_first", "import + bridge.connect + first invite"),
+    ):
+        delta = s[name].median - s["python"].median
+        report.row(
+            figure, label, seconds(s[name].median), seconds(s[name].p99), f"+{delta / 1e9:.3f} s"
+        )
+    report.data["start"] = {k: v.to_dict() for k, v in s.items()}
+
+    # The first call in slices, for each transport (and Python's), alternating.
+    slices: dict[str, dict[str, list[int]]] = {"inprocess": {}, "process": {}, "python": {}}
+    for _ in range(1 if quick else 5):
+        for transport in ("inprocess", "process"):
+            result = _util.run_ps_script(
+                "first.ps1", ["-Transport", transport, "-CallId", call], env=env
+            )
+            for key, value in result.items():
+                slices[transport].setdefault(key, []).append(value)
+        done = subprocess.run(
+            [sys.executable, str(BENCH / "python_first.py"), call],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        for key, value in json.loads(done.stdout).items():
+            slices["python"].setdefault(key, []).append(value)
+    titles = {
+        "inprocess": "first call in slices, pwsh in-process",
+        "process": "first call in slices, pwsh process transport",
+        "python": "first call in slices, Python",
+    }
+    for transport, parts in slices.items():
+        for key, values in parts.items():
+            summary = summarize(values)
+            label = "process start -> first result" if key == "since_start" else key
+            report.row(titles[transport], label, ms(summary.median, 1), ms(summary.p99, 1))
+    report.data["first_call_slices"] = {
+        t: {k: summarize(v).to_dict() for k, v in parts.items()} for t, parts in slices.items()
+    }
+
+
+def fig_scale(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[str, str]) -> None:
+    invites, repeats, warmup = (50, 1, 10) if quick else (500, 3, 50)
+    sandbox.reset()
+    # Runspaces need both CPUs: this figure's client is not pinned (the sandbox still is).
+    result = _util.run_ps_script(
+        "scale.ps1",
+        ["-Invites", str(invites), "-Repeats", str(repeats), "-Warmup", str(warmup)],
+        env=env,
+        cpu_list=None,
+    )
+    check_sent("scale", result)
+    by_size: dict[int, dict[str, Any]] = {}
+    for run in result["runs"]:
+        entry = by_size.setdefault(run["runspaces"], {"rates": [], "latency": []})
+        entry["rates"].append(run["invites"] / (run["wall_ns"] / 1e9))
+        entry["latency"].extend(run["latency_ns"])
+    figure = f"scale: runspaces x {invites} invites, in-process"
+    one = summarize(by_size[1]["rates"]).median
+    data = {}
+    for size, entry in sorted(by_size.items()):
+        rate = summarize(entry["rates"]).median
+        latency = summarize(entry["latency"])
+        target, met = "", ""
+        if size == 8:
+            target, met = ">= 2x one runspace", verdict(rate >= 2 * one)
+        report.row(
+            figure,
+            f"{size} runspace{'s' if size > 1 else ''}: {rate:.0f} invites/s",
+            f"p50 {ms(latency.median, 2)}",
+            ms(latency.p99, 2),
+            f"{rate / one:.2f}x",
+            target,
+            met,
+        )
+        data[size] = {"rate": rate, "rates": entry["rates"], "latency": latency.to_dict()}
+    report.data["scale"] = data
+
+
+def fig_memory(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[str, str]) -> None:
+    warmup, invites, step = (50, 200, 100) if quick else (500, 5000, 1000)
+    sandbox.reset()
+    result = _util.run_ps_script(
+        "memory.ps1",
+        ["-Warmup", str(warmup), "-Invites", str(invites), "-Step", str(step)],
+        env=env,
+        cpu_list=_util.client_cpus(),
+    )
+    check_sent("memory", result)
+    points = result["points"]
+    figure = "memory: pwsh working set (after GC)"
+    warm = next(p for p in points if p["label"] == "after warm-up")
+    for point in points:
+        growth = ""
+        if point["invites"] > warm["invites"]:
+            growth = f"{(point['working_set'] - warm['working_set']) / 2**20:+.1f} MB"
+        report.row(
+            figure,
+            f"{point['label']} ({point['invites']} invites)",
+            f"{point['working_set'] / 2**20:.1f} MB",
+            f"heap {point['managed_heap'] / 2**20:.1f} MB",
+            growth,
+        )
+    last = points[-1]
+    growth = (last["working_set"] - warm["working_set"]) / 2**20
+    report.row(
+        figure,
+        f"growth after warm-up ({last['invites'] - warm['invites']} invites)",
+        f"{growth:+.1f} MB",
+        "",
+        "",
+        "< 20 MB",
+        verdict(growth < 20),
+    )
+    report.data["memory"] = points
+
+
+def fig_footprint(report: Report, quick: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "PIP_NO_INDEX": "1"}
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--quiet",
+                "--no-deps",
+                "--no-build-isolation",
+                "--disable-pip-version-check",
+                "-w",
+                folder,
+                str(ROOT),
+            ],
+            env=env,
+            check=True,
+        )
+        wheel = next(Path(folder).glob("mgbridge-*.whl"))
+        with zipfile.ZipFile(wheel) as archive:
+            members = archive.infolist()
+        unpacked = sum(m.file_size for m in members)
+        build_output = [
+            m
+            for m in members
+            if "/bin/" in m.filename
+            or "/obj/" in m.filename
+            or m.filename.endswith("python-path.txt")
+        ]
+        target = Path(folder) / "installed"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--no-index",
+                "--disable-pip-version-check",
+                "--target",
+                str(target),
+                str(wheel),
+            ],
+            env=env,
+            check=True,
+        )
+        installed = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+        figure = "footprint: mgbridge itself (no dependencies)"
+        report.row(
+            figure,
+            f"wheel file ({len(members)} files)",
+            f"{wheel.stat().st_size / 1e6:.3f} MB",
+        )
+        report.row(
+            figure,
+            "unpacked wheel contents",
+            f"{unpacked / 1e6:.3f} MB",
+            "",
+            "",
+            "<= 2 MB",
+            verdict(unpacked <= 2e6),
+        )
+        report.row(
+            figure,
+            "installed (pip --target, with .pyc)",
+            f"{installed / 1e6:.3f} MB",
+            "",
+            "",
+            "<= 2 MB",
+            verdict(installed <= 2e6),
+        )
+        if build_output:
+            size = sum(m.file_size for m in build_output)
+            report.note(
+                f"the wheel carries {len(build_output)} build-output files ({size / 1e3:.0f} kB: "
+                "psmodule/MgBridge/bin, host/obj, python-path.txt) from this checkout"
+            )
+        report.data["footprint"] = {
+            "wheel": wheel.stat().st_size,
+            "unpacked": unpacked,
+            "installed": installed,
+            "build_output_files": [m.filename for m in build_output],
+        }
+
+
+def fig_sandbox(report: Report, quick: bool) -> None:
+    invites = 300 if quick else 3000
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "sandbox_rate.py"), "--invites", str(invites)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    report.row(
+        "the sandbox itself (bench/sandbox_rate.py, 1 client)",
+        f"{result['invites_per_second']} invites/s",
+        f"{1000 / result['invites_per_second']:.3f} ms",
+        "",
+        f"{result['sandbox_cpu_us_per_invite']} us CPU",
+    )
+    report.data["sandbox"] = result
+
+
+# -- main -----------------------------------------------------------------------------------
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="a smoke run: seconds, not minutes")
+    parser.add_argument(
+        "--only", default=",".join(FIGURES), help=f"comma-separated, of: {', '.join(FIGURES)}"
+    )
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        default=BENCH / "results" / "latest.md",
+        help="where to write the table as Markdown [bench/results/latest.md]",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=BENCH / "results" / "latest.json",
+        help="where to write the summaries as JSON [bench/results/latest.json]",
+    )
+    args = parser.parse_args()
+    wanted = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(wanted) - set(FIGURES)
+    if unknown:
+        parser.error(f"unknown figures: {', '.join(sorted(unknown))}")
+
+    started = time.perf_counter()
+    report = Report()
+    machine = _util.machine()
+    machine["load_before"] = load_average()
+    print("mgbridge benchmarks" + (" (quick)" if args.quick else ""))
+    for key, value in machine.items():
+        print(f"  {key}: {value}")
+    print(
+        f"  placement: sandbox on CPU {_util.sandbox_cpus()}, latency clients on CPU "
+        f"{_util.client_cpus()}"
+    )
+
+    with tempfile.TemporaryDirectory() as folder, SandboxProcess(Path(folder)) as sandbox:
+        env = _util.pwsh_env({**sandbox.env, "MGBRIDGE_BENCH_TMP": folder})
+        ps_env = dict(env)
+        steps: dict[str, Callable[[], None]] = {
+            "python": lambda: fig_python(sandbox, report, args.quick),
+            "powershell": lambda: fig_powershell(sandbox, report, args.quick, ps_env),
+            "layers": lambda: fig_layers(sandbox, report, args.quick, ps_env),
+            "start": lambda: fig_start(sandbox, report, args.quick, env),
+            "scale": lambda: fig_scale(sandbox, report, args.quick, env),
+            "memory": lambda: fig_memory(sandbox, report, args.quick, env),
+        }
+        for name, step in steps.items():
+            if name in wanted:
+                print(f"\n[{name}]", flush=True)
+                figure_start = time.perf_counter()
+                step()
+                print(f"  ({time.perf_counter() - figure_start:.1f} s)", flush=True)
+    if "footprint" in wanted:
+        print("\n[footprint]", flush=True)
+        fig_footprint(report, args.quick)
+    if "sandbox" in wanted:
+        print("\n[sandbox]", flush=True)
+        fig_sandbox(report, args.quick)
+
+    machine["load_after"] = load_average()
+    elapsed = time.perf_counter() - started
+    machine["bench_seconds"] = round(elapsed)
+    print("\n" + report.table(markdown=False))
+    print(f"\nload average before {machine['load_before']}, after {machine['load_after']}")
+    print(f"total {elapsed:.0f} s")
+    if args.markdown:
+        lines = ["| machine | |", "|---|---|"]
+        lines += [f"| {key} | {value} |" for key, value in machine.items()]
+        text = "\n".join(lines) + "\n\n" + report.table(markdown=True) + "\n"
+        if report.notes:
+            text += "\n" + "\n".join(f"- {n}" for n in report.notes) + "\n"
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(text)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"machine": machine, "figures": report.data}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
