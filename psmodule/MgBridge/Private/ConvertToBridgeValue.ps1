@@ -27,12 +27,12 @@ function ConvertToBridgeValue {
         [string] $Path
     )
 
-    # A plain nested function (no parameter binding) keeps the per-node cost low: this runs on
-    # every node of every body.
     function ThrowTooDeep([string] $at) {
         throw [System.ArgumentException]::new("${at}: nested more than 64 levels deep (or refers to itself); Graph bodies are far shallower.")
     }
 
+    # A plain nested function (no parameter binding) keeps the per-node cost low: this runs on
+    # every node of every body.
     function ConvertNode($value, [string] $at, [int] $depth) {
         if ($null -eq $value) { return $null }
         if ($value -is [psobject]) {

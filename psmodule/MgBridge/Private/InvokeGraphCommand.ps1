@@ -38,8 +38,8 @@ function InvokeGraphCommand {
         # The name of the global variable that receives the response headers on success.
         [string] $ResponseHeadersVariable,
 
-        # Only plan the request (-WhatIf): return the core's plan; sends nothing, needs no token.
-        # Not being connected then only means there is no plan to show.
+        # Only plan the request (-WhatIf): return the core's plan; sends nothing, needs no token
+        # (nor a connection).
         [switch] $Plan
     )
 
@@ -61,10 +61,6 @@ function InvokeGraphCommand {
     } catch {
         $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception $_.Exception -ErrorId 'MgBridge.CoreUnavailable' `
                     -Category NotInstalled -CommandName $CommandName -Namespace "$namespace.Cmdlets" -TargetObject $TargetObject))
-    }
-    if ($Plan -and -not $reply.ok -and $reply.error.type -eq 'AuthError') {
-        Write-Verbose -Message "No request planned: $($reply.error.message)"
-        return
     }
     if (-not $reply.ok) {
         $Cmdlet.WriteError((NewBridgeErrorRecord -BridgeError $reply.error -CommandName $CommandName `
