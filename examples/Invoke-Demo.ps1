@@ -56,13 +56,14 @@ try {
     }
 
     Write-Host "`nThe operations the examples returned:"
-    $results.Operation | Format-Table | Out-Host
+    # Wide enough for the whole ids, also when the output is redirected (80 columns otherwise).
+    $results.Operation | Format-Table -AutoSize | Out-String -Width 120 | Write-Host
 
     Start-Sleep -Milliseconds 500
     Write-Host 'The same operations, read again once finished:'
     $results | ForEach-Object {
         Get-MgBetaCommunicationCallOperation -CallId $_.CallId -CommsOperationId $_.Operation.Id
-    } | Format-Table | Out-Host
+    } | Format-Table -AutoSize | Out-String -Width 120 | Write-Host
 
     if ($RequestLog) {
         $invites = (Invoke-MgBridgeSandboxRequest -Path 'requests').value | Where-Object kind -EQ 'invite' |

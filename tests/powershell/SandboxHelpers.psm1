@@ -37,9 +37,10 @@ function Start-TestSandbox {
 function Stop-TestSandbox {
     param($Sandbox)
     if (-not $Sandbox) { return }
+    # Its state lives in the folder removed below, so no graceful shutdown is needed.
     if (-not $Sandbox.Process.HasExited) {
-        & kill -TERM $Sandbox.Process.Id
-        if (-not $Sandbox.Process.WaitForExit(5000)) { $Sandbox.Process.Kill() }
+        $Sandbox.Process.Kill()
+        $null = $Sandbox.Process.WaitForExit(5000)
     }
     Remove-Item -LiteralPath $Sandbox.Folder -Recurse -Force -ErrorAction Ignore
 }

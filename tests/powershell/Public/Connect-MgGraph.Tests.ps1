@@ -54,7 +54,8 @@ Invoke-Scenario 'disconnect-again-continue' {
 }
 Invoke-Scenario 'secret' {
     $secret = ConvertTo-SecureString -String $state.client_secret -AsPlainText
-    Connect-MgGraph -Environment Sandbox -TenantId $state.tenant_id -ClientSecretCredential ([pscredential]::new($state.client_id, $secret)) -NoWelcome
+    # -Debug: the sign-in exchange goes to the output too, where the secret must not appear.
+    Connect-MgGraph -Environment Sandbox -TenantId $state.tenant_id -ClientSecretCredential ([pscredential]::new($state.client_id, $secret)) -NoWelcome -Debug
     Test-Invite
 }
 Invoke-Scenario 'wrong-secret' {
