@@ -1,4 +1,5 @@
 using System;
+using System.Reflection;
 using System.Threading.Tasks;
 using Python.Runtime;
 
@@ -6,7 +7,8 @@ namespace MgBridge.Host
 {
     /// <summary>
     /// Hosts CPython inside the PowerShell process. Python is started once per process, under a
-    /// lock, and never shut down (CPython cannot be restarted reliably). Every call takes the GIL on
+    /// lock, and never shut down (CPython cannot be restarted reliably; at exit only its atexit
+    /// functions run). Every call takes the GIL on
     /// the thread that runs it and releases it there, so no GIL handle or Python object ever reaches
     /// PowerShell script code: requests go in as JSON text and replies come back as JSON text.
     /// </summary>
@@ -44,7 +46,37 @@ namespace MgBridge.Host
                     // any thread (runspaces, thread jobs) take it later.
                     PythonEngine.BeginAllowThreads();
                 }
+                ReplaceExitHandler();
             }
+        }
+
+        /// <summary>
+        /// pythonnet shuts the engine down when the process exits (PythonEngine.OnProcessExit):
+        /// CPython's finalization plus rounds of .NET and Python garbage collection, about 0.5 s
+        /// added to the end of every pwsh that made a call (bench/run.py, "first result"). The
+        /// process is ending, so only Python's atexit functions are run (logging flushes its
+        /// handlers there); the operating system frees the rest.
+        /// </summary>
+        private static void ReplaceExitHandler()
+        {
+            MethodInfo? full = typeof(PythonEngine).GetMethod(
+                "OnProcessExit", BindingFlags.NonPublic | BindingFlags.Static);
+            if (full == null) return; // another pythonnet: keep its own behaviour
+            AppDomain.CurrentDomain.ProcessExit -=
+                (EventHandler)Delegate.CreateDelegate(typeof(EventHandler), full);
+            AppDomain.CurrentDomain.ProcessExit += RunAtExit;
+        }
+
+        private static void RunAtExit(object? sender, EventArgs e)
+        {
+            // On another thread, bounded: a call still running holds the GIL.
+            Task atexit = Task.Run(() =>
+            {
+                using (Py.GIL())
+                using (PyObject module = Py.Import("atexit"))
+                using (module.InvokeMethod("_run_exitfuncs")) { }
+            });
+            try { atexit.Wait(2000); } catch (AggregateException) { }
         }
 
         /// <summary>
