@@ -132,8 +132,16 @@ def _invite(*, what_if: bool = False, **arguments: Any) -> dict[str, Any]:
     return _operation_reply(result)
 
 
-def _get_operation(*, call_id: str, operation_id: str, api_version: str = "beta") -> dict[str, Any]:
-    operation = _current_session().get_operation(call_id, operation_id, api_version=api_version)
+def _get_operation(
+    *,
+    call_id: str,
+    operation_id: str,
+    api_version: str = "beta",
+    headers: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    operation = _current_session().get_operation(
+        call_id, operation_id, api_version=api_version, headers=headers
+    )
     return _operation_reply(operation)
 
 
@@ -183,6 +191,7 @@ OPERATIONS: dict[str, Operation] = {
     "sandbox_request": _sandbox_request,
 }
 
+# Warnings are always collected: the cmdlets show them with Write-Warning.
 _LOG_LEVELS = {"verbose": logging.INFO, "debug": logging.DEBUG}
 
 
@@ -198,7 +207,12 @@ class _ThreadLogCollector(logging.Handler):
         return record.thread == self.thread and super().filter(record)
 
     def emit(self, record: logging.LogRecord) -> None:
-        level = "debug" if record.levelno < logging.INFO else "verbose"
+        if record.levelno >= logging.WARNING:
+            level = "warning"
+        elif record.levelno >= logging.INFO:
+            level = "verbose"
+        else:
+            level = "debug"
         self.lines.append({"level": level, "message": record.getMessage()})
 
 
@@ -208,22 +222,26 @@ _level_before = logging.NOTSET
 
 
 @contextmanager
-def _collect_log(wanted: str | None) -> Iterator[list[dict[str, str]] | None]:
-    level = _LOG_LEVELS.get(wanted or "")
-    if level is None:
-        yield None
-        return
+def _collect_log(wanted: str | None) -> Iterator[list[dict[str, str]]]:
+    level = _LOG_LEVELS.get(wanted or "", logging.WARNING)
     logger = logging.getLogger("bridge")
     collector = _ThreadLogCollector(level)
+    logger.addHandler(collector)
+    if level >= logging.WARNING:
+        # Warnings pass the logger's default level; nothing to lower.
+        try:
+            yield collector.lines
+        finally:
+            logger.removeHandler(collector)
+        return
     # The logger's own level gates records before any handler sees them; it is lowered only
-    # while some call collects, so calls that don't pay nothing for logging.
+    # while some call collects verbose or debug lines, so other calls pay nothing for them.
     global _level_before
     with _levels_lock:
         if not _active_levels:
             _level_before = logger.level
         _active_levels.append(level)
         logger.setLevel(min(_active_levels))
-    logger.addHandler(collector)
     try:
         yield collector.lines
     finally:
@@ -243,7 +261,7 @@ def _apply_environment(env: dict[str, str | None]) -> None:
 
 def dispatch(request_json: str) -> str:
     """Runs one request and returns its JSON reply; never raises."""
-    log: list[dict[str, str]] | None = None
+    log: list[dict[str, str]] = []
     try:
         request = json.loads(request_json)
         _apply_environment(request.get("env") or {})

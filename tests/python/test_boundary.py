@@ -204,3 +204,34 @@ def test_sandbox_process_starts_serves_the_admin_api_and_stops(tmp_path: Path) -
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     assert not os.path.exists(state_file)
+
+
+def test_warnings_come_back_with_the_reply_without_asking(sb: Any) -> None:
+    arguments = {
+        "environment": "Sandbox",
+        "client_id": sb.no_role_client_id,
+        "client_secret": sb.no_role_client_secret,
+        "tenant_id": sb.tenant_id,
+    }
+    reply = call({"op": "connect", "args": arguments})
+    try:
+        assert reply["ok"], reply
+        warnings = [line for line in reply["log"] if line["level"] == "warning"]
+        assert any("Calls.InitiateGroupCall.All" in line["message"] for line in warnings)
+        assert all(line["level"] == "warning" for line in reply["log"])
+    finally:
+        call({"op": "disconnect"})
+
+
+def test_get_operation_sends_the_callers_headers(connected: Any, example_1: Any) -> None:
+    call_id = connected.create_call()["id"]
+    invited = call({"op": "invite", "args": {"call_id": call_id, "body": example_1}})
+    operation_id = invited["result"]["view"]["Id"]
+    reply = call(
+        {
+            "op": "get_operation",
+            "args": {"call_id": call_id, "operation_id": operation_id, "headers": {"X-Probe": "1"}},
+        }
+    )
+    assert reply["ok"], reply
+    assert connected.requests()[-1]["headers"]["x-probe"] == "1"
