@@ -23,7 +23,8 @@ function FindCertificate {
             $store.Open([System.Security.Cryptography.X509Certificates.OpenFlags]::ReadOnly)
         } catch {
             throw [System.PlatformNotSupportedException]::new(
-                "The CurrentUser\My certificate store cannot be opened on this platform ($($_.Exception.Message)); pass the certificate with -Certificate.")
+                "The CurrentUser\My certificate store cannot be opened on this platform ($($_.Exception.Message)); " +
+                'pass the certificate with -Certificate.')
         }
         $now = [datetime]::Now
         $found = if ($Thumbprint) {

@@ -50,7 +50,8 @@ function InvokeParticipantInvite {
                 }
                 if ($BoundParameters.ContainsKey('ClientContext')) { $expanded['client_context'] = $BoundParameters['ClientContext'] }
                 if ($BoundParameters.ContainsKey('AdditionalProperties')) {
-                    $expanded['additional_properties'] = ConvertToBridgeValue -InputObject $BoundParameters['AdditionalProperties'] -Path 'AdditionalProperties'
+                    $expanded['additional_properties'] = ConvertToBridgeValue -InputObject $BoundParameters['AdditionalProperties'] `
+                        -Path 'AdditionalProperties'
                 }
                 $expanded
             }
@@ -68,8 +69,9 @@ function InvokeParticipantInvite {
     foreach ($identity in $identities) {
         $callId = if ($viaIdentity) { GetIdentityValue -InputObject $identity -Name 'CallId' } else { $BoundParameters['CallId'] }
         if (-not $callId) {
-            $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception ([System.Exception]::new('InputObject has null value for InputObject.CallId')) `
-                        -Category InvalidArgument -CommandName $commandName -Namespace $namespace -TargetObject $identity))
+            $missing = [System.Exception]::new('InputObject has null value for InputObject.CallId')
+            $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception $missing -Category InvalidArgument `
+                        -CommandName $commandName -Namespace $namespace -TargetObject $identity))
         }
         foreach ($body in $bodies) {
             $arguments = [ordered]@{ api_version = $ApiVersion; call_id = $callId }
@@ -79,7 +81,8 @@ function InvokeParticipantInvite {
             $reason = [System.Management.Automation.ShouldProcessReason]::None
             if ($Cmdlet.ShouldProcess($question, "Are you sure you want to perform this action?`n$question", 'Confirm', [ref]$reason)) {
                 InvokeGraphCommand -Cmdlet $Cmdlet -Operation 'invite' -Arguments $arguments -CommandName $commandName `
-                    -Headers $BoundParameters['Headers'] -TargetObject $targetObject -ResponseHeadersVariable $BoundParameters['ResponseHeadersVariable']
+                    -Headers $BoundParameters['Headers'] -TargetObject $targetObject `
+                    -ResponseHeadersVariable $BoundParameters['ResponseHeadersVariable']
             } elseif ($reason -eq [System.Management.Automation.ShouldProcessReason]::WhatIf) {
                 $plan = InvokeGraphCommand -Cmdlet $Cmdlet -Operation 'invite' -Arguments $arguments -CommandName $commandName `
                     -Headers $BoundParameters['Headers'] -TargetObject $targetObject -Plan

@@ -88,8 +88,8 @@ function NewBridgeErrorRecord {
     if ($CommandName) {
         $type = "$Namespace.$($CommandName -replace '-', '')"
         $fullId = if ($ErrorId) { "$ErrorId,$type" } else { $type }
-        [System.Management.Automation.ErrorRecord].GetField('_serializedFullyQualifiedErrorId', [System.Reflection.BindingFlags]'NonPublic, Instance').
-            SetValue($record, $fullId)
+        $field = [System.Management.Automation.ErrorRecord].GetField('_serializedFullyQualifiedErrorId', [System.Reflection.BindingFlags]'NonPublic, Instance')
+        $field.SetValue($record, $fullId)
         $record.CategoryInfo.Activity = $CommandName
     }
     $record

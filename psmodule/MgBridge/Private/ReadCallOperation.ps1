@@ -33,8 +33,9 @@ function ReadCallOperation {
             foreach ($name in @($ids.Keys)) {
                 $ids[$name] = GetIdentityValue -InputObject $identity -Name $name
                 if (-not $ids[$name]) {
-                    $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception ([System.Exception]::new("InputObject has null value for InputObject.$name")) `
-                                -Category InvalidArgument -CommandName $commandName -Namespace $namespace -TargetObject $identity))
+                    $missing = [System.Exception]::new("InputObject has null value for InputObject.$name")
+                    $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception $missing -Category InvalidArgument `
+                                -CommandName $commandName -Namespace $namespace -TargetObject $identity))
                 }
             }
         }

@@ -26,7 +26,8 @@ function Get-MgEnvironment {
         [string] $Name
     )
 
-    foreach ($environment in InvokeBridgeCommand -Cmdlet $PSCmdlet -Operation 'environments' -Namespace 'Microsoft.Graph.PowerShell.Authentication.Cmdlets') {
+    $environments = InvokeBridgeCommand -Cmdlet $PSCmdlet -Operation 'environments' -Namespace 'Microsoft.Graph.PowerShell.Authentication.Cmdlets'
+    foreach ($environment in $environments) {
         if (-not $Name -or $environment.Name -eq $Name) {
             $environment.psobject.TypeNames.Insert(0, 'Microsoft.Graph.PowerShell.Authentication.GraphEnvironment')
             $environment
