@@ -91,6 +91,12 @@ Invoke-Scenario 'managed-identity' {
     try { Connect-MgGraph -Environment Sandbox -Identity -ClientId $state.managed_identity_client_id -NoWelcome } finally { $env:IDENTITY_HEADER = $null }
     Test-Invite
 }
+Invoke-Scenario 'no-role' {
+    $secret = ConvertTo-SecureString -String $state.no_role_client_secret -AsPlainText
+    $lines = Connect-MgGraph -Environment Sandbox -TenantId $state.tenant_id -ClientSecretCredential ([pscredential]::new($state.no_role_client_id, $secret)) -NoWelcome 3>&1
+    $lines | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object { "warning: $($_.Message)" }
+    try { Test-Invite } catch { "invite: $($_.FullyQualifiedErrorId)" }
+}
 Invoke-Scenario 'scopes' { Connect-MgGraph -Scopes 'Calls.InitiateGroupCall.All' }
 Invoke-Scenario 'device-code' { Connect-MgGraph -UseDeviceCode -Environment Sandbox }
 Invoke-Scenario 'environments' { Get-MgEnvironment }
@@ -145,6 +151,13 @@ Describe 'Connect-MgGraph' {
 
     It 'reports the certificate thumbprint of a certificate sign-in' {
         $script:Results['thumbprint'].context.CertificateThumbprint | Should -Be $script:Sandbox.certificate_thumbprint
+    }
+
+    It 'warns when the application lacks the calls permission, and the invite is refused' {
+        $result = $script:Results['no-role']
+        $result.ok | Should -BeTrue -Because ($result | ConvertTo-Json -Compress)
+        $result.output[0] | Should -Match '^warning: .*Calls\.InitiateGroupCall\.All'
+        $result.output[-1] | Should -Match '^invite: [^,]+,Microsoft\.Graph\.Beta\.PowerShell\.Cmdlets\.InvokeMgBetaInviteCommunicationCallParticipant_Invite$'
     }
 
     It 'stops with an authentication error for a wrong secret, without showing it' {

@@ -138,7 +138,7 @@ Invoke-Scenario 'headers' {
 Invoke-Scenario 'v1' { Invoke-MgInviteCommunicationCallParticipant -CallId $callId -BodyParameter (New-Body 'v1') }
 Invoke-Scenario 'get-operation' {
     $operation = Invoke-MgBetaInviteCommunicationCallParticipant -CallId $callId -BodyParameter (New-Body 'get-operation')
-    Get-MgBetaCommunicationCallOperation -CallId $callId -CommsOperationId $operation.Id
+    Get-MgBetaCommunicationCallOperation -CallId $callId -CommsOperationId $operation.Id -Headers @{ 'X-Get-Test' = "${prefix}get" }
     [pscustomobject]@{ CallId = $callId; CommsOperationId = $operation.Id } | Get-MgCommunicationCallOperation
 }
 Invoke-Scenario 'format' {
@@ -335,6 +335,9 @@ Describe 'Invoke-Mg[Beta]InviteCommunicationCallParticipant through the <Transpo
         $result.count | Should -Be 2
         $result.ids | Select-Object -Unique | Should -HaveCount 1
         $result.types[1] | Should -Be 'Microsoft.Graph.PowerShell.Models.MicrosoftGraphInviteParticipantsOperation'
+        $gets = (Invoke-SandboxAdmin -Sandbox $script:Sandbox -Path 'requests').value |
+            Where-Object { $_.method -eq 'GET' -and $_.headers.'x-get-test' -eq "${script:Prefix}get" }
+        @($gets).Count | Should -Be 1
     }
 
     It 'shows Id, Status and ClientContext by default, and AdditionalProperties as a dictionary' {
