@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["Session", "connect"]
 
 API_VERSIONS = ("beta", "v1.0")
+UNDECLARED_KEYS_ENV = "MGBRIDGE_UNDECLARED_KEYS"
 
 
 def connect(
@@ -41,7 +43,7 @@ def connect(
     max_retry: int = 3,
     retry_delay: float = 3.0,
     retries_time_limit: float | None = None,
-    verbatim_undeclared_keys: bool = False,
+    verbatim_undeclared_keys: bool | None = None,
     **credentials: Any,
 ) -> Session:
     """Signs in and returns a Session: one keep-alive HTTPS client and one token provider.
@@ -61,7 +63,9 @@ def connect(
       `Set-MgRequestContext`): up to 10 retries of 429/503/504, base delay up to 180 s, and an
       overall limit in seconds (None or 0: none).
     * **verbatim_undeclared_keys** - send undeclared keys of open types in the caller's casing,
-      as the SDK does, instead of lower camelCase.
+      as the SDK does, instead of lower camelCase. By default it is on when the environment
+      variable `MGBRIDGE_UNDECLARED_KEYS` is `verbatim`, so PowerShell scripts and the CLI can
+      switch it too.
     * **credentials** - sign-in options (client_id, tenant_id, client_secret, certificate,
       access_token, managed_identity, ...); with `Sandbox` and none, the sandbox's default app.
     """
@@ -87,6 +91,8 @@ def connect(
     except BaseException:
         client.close()
         raise
+    if verbatim_undeclared_keys is None:
+        verbatim_undeclared_keys = os.environ.get(UNDECLARED_KEYS_ENV, "").lower() == "verbatim"
     return Session(env, client, tokens, verbatim_undeclared_keys=verbatim_undeclared_keys)
 
 

@@ -235,3 +235,24 @@ def test_get_operation_sends_the_callers_headers(connected: Any, example_1: Any)
     )
     assert reply["ok"], reply
     assert connected.requests()[-1]["headers"]["x-probe"] == "1"
+
+
+def test_undeclared_keys_keep_the_callers_casing_when_the_session_says_so(
+    sb: Any, example_1: Any
+) -> None:
+    reply = call(
+        {
+            "op": "connect",
+            "args": {"environment": "Sandbox"},
+            "env": {"MGBRIDGE_UNDECLARED_KEYS": "verbatim"},
+        }
+    )
+    try:
+        assert reply["ok"], reply
+        call_id = sb.create_call()["id"]
+        assert call({"op": "invite", "args": {"call_id": call_id, "body": example_1}})["ok"]
+    finally:
+        call({"op": "disconnect", "env": {"MGBRIDGE_UNDECLARED_KEYS": None}})
+    user = invites(sb)[0]["body"]["participants"][0]["identity"]["user"]
+    assert user["IdentityProvider"] == "AAD"  # undeclared: as the script spelled it
+    assert user["id"] == example_1["Participants"][0]["Identity"]["User"]["Id"]  # declared

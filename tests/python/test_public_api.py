@@ -61,7 +61,7 @@ def test_connect_signature() -> None:
         "max_retry": 3,
         "retry_delay": 3.0,
         "retries_time_limit": None,
-        "verbatim_undeclared_keys": False,
+        "verbatim_undeclared_keys": None,
     }
     assert parameters["credentials"].kind is inspect.Parameter.VAR_KEYWORD
 
