@@ -10,7 +10,7 @@ function GetBridgeEnvironment {
     [OutputType([System.Collections.Specialized.OrderedDictionary])]
     param()
 
-    $names = 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'XDG_CONFIG_HOME',
+    $names = 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'XDG_CONFIG_HOME',
         'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PATH',
         'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER'
     $environment = [ordered]@{}
