@@ -7,13 +7,14 @@ host against the Python.Runtime.dll of this interpreter's pythonnet, so the two 
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from bridge._exceptions import BridgeError
-from bridge._hostinfo import find_pythonnet_runtime
+from bridge._hostinfo import find_pythonnet_runtime, report
 
 
 def psmodule_root() -> Path:
@@ -30,6 +31,16 @@ def install_psmodule() -> list[str]:
     if not recorded.is_file() or recorded.read_text(encoding="utf-8").strip() != sys.executable:
         recorded.write_text(sys.executable + "\n", encoding="utf-8")
         done.append(f"recorded {sys.executable} in {recorded}")
+
+    # What the module would otherwise learn by starting this interpreter in every new pwsh
+    # (`python -m bridge._hostinfo`, about 0.25 s of the first call); FindBridgePython uses it
+    # while python-path.txt still names this interpreter and the files it lists exist.
+    saved = module / "bin" / "hostinfo.json"
+    info = json.dumps(report(), indent=1) + "\n"
+    if not saved.is_file() or saved.read_text(encoding="utf-8") != info:
+        saved.parent.mkdir(exist_ok=True)
+        saved.write_text(info, encoding="utf-8")
+        done.append(f"saved what hosting needs in {saved}")
 
     runtime, version = find_pythonnet_runtime()
     if runtime is None:

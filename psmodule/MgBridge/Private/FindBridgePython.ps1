@@ -5,7 +5,8 @@ function FindBridgePython {
     .DESCRIPTION
     Candidates, first match wins: $env:MGBRIDGE_PYTHON; the interpreter recorded beside the module
     at install time (python-path.txt); python3 and python on PATH. The chosen interpreter runs
-    `-m bridge._hostinfo` once; the report is cached for the whole process (all runspaces), since
+    `-m bridge._hostinfo` once, unless it is the recorded one and the install saved its report
+    (bin/hostinfo.json); the report is cached for the whole process (all runspaces), since
     Python can only be hosted once per process anyway.
     #>
     [CmdletBinding()]
@@ -15,9 +16,24 @@ function FindBridgePython {
     $cached = [AppDomain]::CurrentDomain.GetData('MgBridge.HostInfo')
     if ($cached) { return $cached }
 
+    # The report `mgbridge psmodule-path --install` saved for the interpreter it recorded, while
+    # that interpreter and the files the report names exist: asking again means starting Python,
+    # about 0.25 s of the first call in a new pwsh.
+    $recorded = Join-Path $PSScriptRoot '..' 'python-path.txt'
+    $saved = Join-Path $PSScriptRoot '..' 'bin' 'hostinfo.json'
+    if (-not $env:MGBRIDGE_PYTHON -and (Test-Path -LiteralPath $recorded) -and (Test-Path -LiteralPath $saved)) {
+        $info = try { Get-Content -LiteralPath $saved -Raw | ConvertFrom-Json } catch { $null }
+        $python = (Get-Content -LiteralPath $recorded -TotalCount 1).Trim()
+        if ($info -and $info.executable -eq $python -and (Test-Path -LiteralPath $python -PathType Leaf) -and
+            (-not $info.libpython -or (Test-Path -LiteralPath $info.libpython -PathType Leaf)) -and
+            (-not $info.pythonnet_runtime -or (Test-Path -LiteralPath $info.pythonnet_runtime -PathType Leaf))) {
+            [AppDomain]::CurrentDomain.SetData('MgBridge.HostInfo', $info)
+            return $info
+        }
+    }
+
     $candidates = [Collections.Generic.List[string]]::new()
     if ($env:MGBRIDGE_PYTHON) { $candidates.Add($env:MGBRIDGE_PYTHON) }
-    $recorded = Join-Path $PSScriptRoot '..' 'python-path.txt'
     if (-not $env:MGBRIDGE_PYTHON -and (Test-Path -LiteralPath $recorded)) {
         $candidates.Add((Get-Content -LiteralPath $recorded -TotalCount 1).Trim())
     }
