@@ -126,10 +126,10 @@ def _invite(*, what_if: bool = False, **arguments: Any) -> dict[str, Any]:
         return {
             "plan": {"method": "POST", "url": request.path, "headers": {}, "body": request.body}
         }
-    result = _current_session().invite(what_if=what_if, **arguments)
+    session = _current_session()
     if what_if:
-        return {"plan": result.to_dict()}
-    return _operation_reply(result)
+        return {"plan": session.invite(what_if=True, **arguments).to_dict()}
+    return _operation_reply(session.invite(**arguments))
 
 
 def _get_operation(
