@@ -17,7 +17,9 @@
 Contenders of one figure alternate within one run (A,B,A,B..., rotating who goes first). The
 sandbox runs on the last CPU (taskset); single-threaded latency clients run on the others. Prints
 a table; `--markdown FILE` also writes it as Markdown, `--json FILE` the summaries. `--quick` is
-a smoke run of a few seconds per figure; `--only` picks figures.
+a smoke run of a few seconds per figure; `--only` picks figures; `--baseline DIR` adds another
+copy of the module to the start figure, alternating (before/after figures).
+$MGBRIDGE_BENCH_MODULES replaces the module under test (a folder holding MgBridge/).
 """
 
 from __future__ import annotations
@@ -242,16 +244,23 @@ def fig_layers(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[s
 
 
 def _time_commands(
-    commands: dict[str, list[str]], rounds: int, env: dict[str, str], check: Callable[[], None]
+    commands: dict[str, list[str]],
+    rounds: int,
+    env: dict[str, str],
+    check: Callable[[], None],
+    envs: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, list[int]]:
-    """Runs each command ``rounds`` times, alternating (rotating who goes first); wall ns."""
+    """Runs each command ``rounds`` times, alternating (rotating who goes first); wall ns.
+    ``envs`` gives some commands their own environment."""
     names = list(commands)
     samples: dict[str, list[int]] = {name: [] for name in names}
     for index in range(rounds):
         for k in range(len(names)):
             name = names[(index + k) % len(names)]
             start = time.perf_counter_ns()
-            done = subprocess.run(commands[name], env=env, capture_output=True, text=True)
+            done = subprocess.run(
+                commands[name], env=(envs or {}).get(name, env), capture_output=True, text=True
+            )
             elapsed = time.perf_counter_ns() - start
             if done.returncode != 0:
                 raise SystemExit(f"{name} failed: {done.stdout[-2000:]}{done.stderr[-2000:]}")
@@ -260,7 +269,13 @@ def _time_commands(
     return samples
 
 
-def fig_start(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[str, str]) -> None:
+def fig_start(
+    sandbox: SandboxProcess,
+    report: Report,
+    quick: bool,
+    env: dict[str, str],
+    baseline: Path | None = None,
+) -> None:
     rounds = 2 if quick else 12
     sandbox.reset()
     call = sandbox.new_call()
@@ -285,18 +300,25 @@ def fig_start(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[st
         "python_import": [sys.executable, "-c", "import bridge"],
         "python_first": [sys.executable, "-c", python_first, _util.BODY_JSON],
     }
+    envs = {}
+    if baseline is not None:
+        # The same commands with another copy of the module first on PSModulePath.
+        base_env = {**env, "PSModulePath": os.pathsep.join([str(baseline), env["PSModulePath"]])}
+        for name in ("pwsh_import", "pwsh_first"):
+            commands[f"{name}_baseline"] = commands[name]
+            envs[f"{name}_baseline"] = base_env
     before = sandbox.accepted_invites()
 
     def check() -> None:
         check_sent(
             "start",
             {
-                "sent_expected": 2 * rounds,
+                "sent_expected": (3 if baseline else 2) * rounds,
                 "sent_accepted": sandbox.accepted_invites() - before,
             },
         )
 
-    samples = _time_commands(commands, rounds, env, check)
+    samples = _time_commands(commands, rounds, env, check, envs)
     s = {name: summarize(v) for name, v in samples.items()}
     figure = "cold start, pwsh (whole process, wall)"
     report.row(figure, "pwsh -NoProfile -c exit", seconds(s["pwsh"].median), seconds(s["pwsh"].p99))
@@ -321,6 +343,20 @@ def fig_start(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[st
         "<= +1.0 s",
         verdict(delta <= 1.0e9),
     )
+    if baseline is not None:
+        figure = f"the same with the baseline module ({baseline})"
+        for name, label in (
+            ("pwsh_import_baseline", "pwsh -NoProfile -c 'Import-Module MgBridge'"),
+            ("pwsh_first_baseline", "Import + Connect-MgGraph (sandbox) + first invite"),
+        ):
+            delta = s[name].median - s["pwsh"].median
+            report.row(
+                figure,
+                label,
+                seconds(s[name].median),
+                seconds(s[name].p99),
+                f"+{delta / 1e9:.3f} s",
+            )
     figure = "cold start and first result, Python (wall)"
     report.row(figure, "python -c pass", seconds(s["python"].median), seconds(s["python"].p99))
     for name, label in (
@@ -372,16 +408,29 @@ def fig_scale(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[st
     # Runspaces need both CPUs: this figure's client is not pinned (the sandbox still is).
     result = _util.run_ps_script(
         "scale.ps1",
-        ["-Invites", str(invites), "-Repeats", str(repeats), "-Warmup", str(warmup)],
+        [
+            "-Invites",
+            str(invites),
+            "-Repeats",
+            str(repeats),
+            "-Warmup",
+            str(warmup),
+            "-ClockTicks",
+            str(os.sysconf("SC_CLK_TCK")),
+        ],
         env=env,
         cpu_list=None,
     )
     check_sent("scale", result)
     by_size: dict[int, dict[str, Any]] = {}
     for run in result["runs"]:
-        entry = by_size.setdefault(run["runspaces"], {"rates": [], "latency": []})
+        entry = by_size.setdefault(
+            run["runspaces"], {"rates": [], "latency": [], "cpu_ms": [], "sandbox_cpu_ms": []}
+        )
         entry["rates"].append(run["invites"] / (run["wall_ns"] / 1e9))
         entry["latency"].extend(run["latency_ns"])
+        entry["cpu_ms"].append(1e3 * (run["pwsh_cpu_s"] + run["sandbox_cpu_s"]) / run["invites"])
+        entry["sandbox_cpu_ms"].append(1e3 * run["sandbox_cpu_s"] / run["invites"])
     figure = f"scale: runspaces x {invites} invites, in-process"
     one = summarize(by_size[1]["rates"]).median
     data = {}
@@ -400,7 +449,26 @@ def fig_scale(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[st
             target,
             met,
         )
-        data[size] = {"rate": rate, "rates": entry["rates"], "latency": latency.to_dict()}
+        data[size] = {
+            "rate": rate,
+            "rates": entry["rates"],
+            "latency": latency.to_dict(),
+            "cpu_ms_per_invite": summarize(entry["cpu_ms"]).median,
+            "sandbox_cpu_ms_per_invite": summarize(entry["sandbox_cpu_ms"]).median,
+        }
+    # The ceiling: every CPU busy with this work (pwsh + sandbox CPU time per invite, measured
+    # with one runspace; more runspaces only add contention).
+    cpu_ms = data[1]["cpu_ms_per_invite"]
+    ceiling = len(_util.cpus()) * 1e3 / cpu_ms
+    report.row(
+        figure,
+        f"CPU per invite, 1 runspace: {cpu_ms:.2f} ms "
+        f"(sandbox {data[1]['sandbox_cpu_ms_per_invite']:.2f} ms)",
+        f"{ceiling:.0f}/s max",
+        "",
+        f"{ceiling / one:.2f}x",
+        "ceiling on these CPUs",
+    )
     report.data["scale"] = data
 
 
@@ -576,6 +644,12 @@ def main() -> None:
         default=BENCH / "results" / "latest.json",
         help="where to write the summaries as JSON [bench/results/latest.json]",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a folder holding another MgBridge/ (e.g. an earlier commit's, with its host "
+        "built): the start figure times it too, alternating, for before/after figures",
+    )
     args = parser.parse_args()
     wanted = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(wanted) - set(FIGURES)
@@ -601,7 +675,7 @@ def main() -> None:
             "python": lambda: fig_python(sandbox, report, args.quick),
             "powershell": lambda: fig_powershell(sandbox, report, args.quick, ps_env),
             "layers": lambda: fig_layers(sandbox, report, args.quick, ps_env),
-            "start": lambda: fig_start(sandbox, report, args.quick, env),
+            "start": lambda: fig_start(sandbox, report, args.quick, env, args.baseline),
             "scale": lambda: fig_scale(sandbox, report, args.quick, env),
             "memory": lambda: fig_memory(sandbox, report, args.quick, env),
         }

@@ -3,13 +3,15 @@ Throughput with 1, 4 and 8 runspaces in one pwsh process (ForEach-Object -Parall
 importing the module and inviting -Invites times through the in-process transport; one
 Connect-MgGraph for the process (the connection is process-wide). The sizes alternate in
 -Repeats rounds (1,4,8,1,4,8...). Each runspace warms up, then all start together at a barrier.
-Writes, per size and round, the wall time and every invite's latency (ns) to -OutFile.
+Writes, per size and round, the wall time, every invite's latency (ns), and the CPU time that
+this pwsh and the sandbox process spent meanwhile to -OutFile.
 #>
 param(
     [string] $Sizes = '1,4,8',
     [int] $Invites = 500,
     [int] $Repeats = 2,
     [int] $Warmup = 50,
+    [int] $ClockTicks = 100,
     [Parameter(Mandatory)] [string] $OutFile
 )
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
@@ -19,6 +21,11 @@ $state = Get-BenchState
 Remove-Item Env:MGBRIDGE_TRANSPORT -ErrorAction Ignore
 Connect-MgGraph -Environment Sandbox -NoWelcome
 $toNs = 1e9 / [System.Diagnostics.Stopwatch]::Frequency
+# CPU seconds (user + system) of a process, from /proc.
+function Get-CpuSeconds([int] $ProcessId) {
+    $fields = ((Get-Content -LiteralPath "/proc/$ProcessId/stat" -Raw) -split '\) ', 2)[1] -split ' '
+    ([long]$fields[11] + [long]$fields[12]) / $ClockTicks
+}
 $runs = [System.Collections.Generic.List[object]]::new()
 $before = Get-BenchInviteCount $state
 $expected = 0
@@ -26,9 +33,11 @@ $expected = 0
 for ($repeat = 0; $repeat -lt $Repeats; $repeat++) {
     foreach ($size in [int[]]($Sizes -split ',')) {
         $call = New-BenchCall $state
-        $barrier = [System.Threading.Barrier]::new($size)
+        $barrier = [System.Threading.Barrier]::new($size + 1)
         $commonPath = Join-Path $PSScriptRoot 'BenchCommon.ps1'
-        $results = 1..$size | ForEach-Object -ThrottleLimit $size -Parallel {
+        # The runspaces run as a job, so that this thread can read the CPU clocks when all of them
+        # have passed the barrier (after their import and warm-up) and when all are done.
+        $job = 1..$size | ForEach-Object -ThrottleLimit $size -AsJob -Parallel {
             . $using:commonPath
             Import-Module MgBridge
             $params = New-BenchParams
@@ -48,6 +57,10 @@ for ($repeat = 0; $repeat -lt $Repeats; $repeat++) {
             $last = [System.Diagnostics.Stopwatch]::GetTimestamp()
             [pscustomobject]@{ Start = $first; End = $last; Latency = $latency }
         }
+        $barrier.SignalAndWait()
+        $cpuBefore = @((Get-CpuSeconds $PID), (Get-CpuSeconds $state.pid))
+        $results = $job | Receive-Job -Wait -AutoRemoveJob
+        $cpuAfter = @((Get-CpuSeconds $PID), (Get-CpuSeconds $state.pid))
         $expected += $size * ($Invites + $Warmup)
         $start = ($results | Measure-Object -Property Start -Minimum).Minimum
         $end = ($results | Measure-Object -Property End -Maximum).Maximum
@@ -58,6 +71,8 @@ for ($repeat = 0; $repeat -lt $Repeats; $repeat++) {
                 invites    = $size * $Invites
                 wall_ns    = [long](($end - $start) * $toNs)
                 latency_ns = $latency.ToArray()
+                pwsh_cpu_s    = $cpuAfter[0] - $cpuBefore[0]
+                sandbox_cpu_s = $cpuAfter[1] - $cpuBefore[1]
             })
     }
 }
