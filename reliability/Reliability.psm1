@@ -98,8 +98,10 @@ function Invoke-RunspaceInvite {
     $state.ImportPSModule($manifest)
     $state.ImportPSModule($PSCommandPath)
     # The runspaces see the caller's environment (MGBRIDGE_TRANSPORT, the sandbox state file).
-    $pool = [runspacefactory]::CreateRunspacePool(1, $Runspaces, $state, $Host)
-    $pool.Open()
+    $pool = [runspacefactory]::CreateRunspacePool($Runspaces, $Runspaces, $state, $Host)
+    $opening = [System.Diagnostics.Stopwatch]::StartNew()
+    $pool.Open()  # all runspaces, each importing the module, before the first invite
+    $opened = $opening.Elapsed.TotalSeconds
     $results = [System.Collections.Concurrent.ConcurrentDictionary[string, object]]::new()
     # Each outcome is kept as compact JSON text until the end, so that what the harness keeps per
     # invite (about 200 bytes) does not pass for memory the bridge failed to free.
@@ -157,7 +159,10 @@ function Invoke-RunspaceInvite {
             } else { [ordered]@{ context = $item; kind = $null; message = 'hung' } }
         }
     }
-    [ordered]@{ outcomes = @($outcomes); rounds = @($snapshots); closed = (Get-ProcessSnapshot); hung = $hung }
+    [ordered]@{
+        outcomes = @($outcomes); rounds = @($snapshots); closed = (Get-ProcessSnapshot); hung = $hung
+        open_seconds = [math]::Round($opened, 2)
+    }
 }
 
 # -- the bad-input corpus ---------------------------------------------------------------------------

@@ -543,7 +543,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=32, help="Python threads (faults)")
     parser.add_argument("--runspaces", type=int, default=8, help="runspaces / load threads")
     parser.add_argument(
-        "--fault-runspaces", type=int, help="pwsh runspaces in the fault run (16; quick: 8)"
+        "--fault-runspaces", type=int, default=16, help="pwsh runspaces in the fault run"
     )
     parser.add_argument("--per-worker", type=int, help="invites per runspace/thread (load)")
     parser.add_argument("--seed", type=int, default=1729)
@@ -553,7 +553,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.invites = args.invites or (150 if args.quick else 1000)
     args.per_worker = args.per_worker or (25 if args.quick else 250)
-    args.fault_runspaces = args.fault_runspaces or (8 if args.quick else 16)
+    args.fault_runspaces = args.fault_runspaces or 16
     if args.quick:
         args.concurrency = min(args.concurrency, 16)
     args.parts = [p.strip() for p in args.parts.split(",") if p.strip()]
