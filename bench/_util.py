@@ -266,12 +266,13 @@ def summarize(values: Sequence[float]) -> Summary:
 
 
 def machine() -> dict[str, Any]:
-    model = ""
+    model, guest = "", False
     with open("/proc/cpuinfo") as cpuinfo:
         for line in cpuinfo:
-            if line.startswith("model name"):
+            if line.startswith("model name") and not model:
                 model = line.split(":", 1)[1].strip()
-                break
+            elif line.startswith("flags"):
+                guest = guest or "hypervisor" in line.split()
     memory_kb = 0
     with open("/proc/meminfo") as meminfo:
         for line in meminfo:
@@ -313,7 +314,10 @@ def machine() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "memory_gb": round(memory_kb / 1024 / 1024, 1),
         "os": f"{distro}, Linux {platform.release()}",
-        "virtualization": virtual or "unknown",
+        "virtualization": ", ".join(
+            filter(None, [virtual, "virtual machine (hypervisor flag)" if guest else ""])
+        )
+        or "none detected",
         "python": platform.python_version(),
         "httpx": httpx.__version__,
         "powershell": ps_version,

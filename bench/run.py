@@ -118,6 +118,17 @@ def verdict(ok: bool) -> str:
     return "yes" if ok else "NO"
 
 
+def check_same_body(name: str, sandbox: SandboxProcess) -> None:
+    """Every invite the sandbox recorded in this phase carried the same JSON (BODY)."""
+    bodies = {
+        json.dumps(record["body"], sort_keys=True)
+        for record in sandbox.admin("GET", "/requests")["value"]
+        if record["path"].endswith("/participants/invite")
+    }
+    if bodies != {json.dumps(_util.BODY, sort_keys=True)}:
+        raise SystemExit(f"{name}: the contenders did not all send the same body: {bodies}")
+
+
 def check_sent(name: str, result: dict[str, Any]) -> None:
     """Every invite a script counted reached the sandbox and was accepted (200)."""
     if result["sent_expected"] != result["sent_accepted"]:
@@ -161,6 +172,7 @@ def fig_python(sandbox: SandboxProcess, report: Report, quick: bool) -> None:
             "sent_accepted": sandbox.accepted_invites() - before,
         },
     )
+    check_same_body("python", sandbox)
     bridge_s = summarize(result["samples_ns"]["bridge"])
     httpx_s = summarize(result["samples_ns"]["httpx"])
     ratio = bridge_s.median / httpx_s.median
@@ -195,6 +207,7 @@ def fig_powershell(
         env=env,
     )
     check_sent("powershell", result)
+    check_same_body("powershell", sandbox)
     if result["inprocess_pid"] != result["pwsh_pid"] or result["process_pid"] == result["pwsh_pid"]:
         raise SystemExit(f"powershell: the transports did not run as asked: {result}")
     s = {name: summarize(v) for name, v in result["invites"].items()}
@@ -403,7 +416,7 @@ def fig_start(
 
 
 def fig_scale(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[str, str]) -> None:
-    invites, repeats, warmup = (50, 1, 10) if quick else (500, 3, 50)
+    invites, repeats, warmup = (50, 1, 10) if quick else (500, 5, 50)
     sandbox.reset()
     # Runspaces need both CPUs: this figure's client is not pinned (the sandbox still is).
     result = _util.run_ps_script(
