@@ -193,6 +193,7 @@ def pwsh_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env["POWERSHELL_TELEMETRY_OPTOUT"] = "1"
     env["POWERSHELL_UPDATECHECK"] = "Off"
     env["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1"
+    env["NO_COLOR"] = "1"  # plain error text in the reports
     env.update(extra or {})
     return env
 

@@ -53,6 +53,7 @@ class Report:
         self.rows: list[dict[str, str]] = []
         self.notes: list[str] = []
         self.data: dict[str, Any] = {}
+        self.failed: list[str] = []
 
     def row(
         self,
@@ -637,6 +638,19 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def run_figure(report: Report, name: str, step: Callable[[], None]) -> None:
+    """Runs one figure; a failure is reported in the table and the other figures still run."""
+    print(f"\n[{name}]", flush=True)
+    started = time.perf_counter()
+    try:
+        step()
+    except (Exception, SystemExit) as exc:
+        message = " ".join(str(exc).split())[:300]
+        report.failed.append(name)
+        report.row(name, "FAILED", verdict=message)
+    print(f"  ({time.perf_counter() - started:.1f} s)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
@@ -694,16 +708,11 @@ def main() -> None:
         }
         for name, step in steps.items():
             if name in wanted:
-                print(f"\n[{name}]", flush=True)
-                figure_start = time.perf_counter()
-                step()
-                print(f"  ({time.perf_counter() - figure_start:.1f} s)", flush=True)
+                run_figure(report, name, step)
     if "footprint" in wanted:
-        print("\n[footprint]", flush=True)
-        fig_footprint(report, args.quick)
+        run_figure(report, "footprint", lambda: fig_footprint(report, args.quick))
     if "sandbox" in wanted:
-        print("\n[sandbox]", flush=True)
-        fig_sandbox(report, args.quick)
+        run_figure(report, "sandbox", lambda: fig_sandbox(report, args.quick))
 
     machine["load_after"] = load_average()
     elapsed = time.perf_counter() - started
@@ -722,6 +731,8 @@ def main() -> None:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"machine": machine, "figures": report.data}, indent=1))
+    if report.failed:
+        raise SystemExit(f"failed: {', '.join(report.failed)}")
 
 
 if __name__ == "__main__":

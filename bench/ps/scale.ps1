@@ -39,15 +39,21 @@ for ($repeat = 0; $repeat -lt $Repeats; $repeat++) {
         # have passed the barrier (after their import and warm-up) and when all are done.
         $job = 1..$size | ForEach-Object -ThrottleLimit $size -AsJob -Parallel {
             . $using:commonPath
-            Import-Module MgBridge
-            $params = New-BenchParams
-            $call = $using:call
-            for ($i = 0; $i -lt $using:Warmup; $i++) {
-                $null = Invoke-MgBetaInviteCommunicationCallParticipant -CallId $call -BodyParameter $params
+            $barrier = $using:barrier
+            try {
+                Import-Module MgBridge
+                $params = New-BenchParams
+                $call = $using:call
+                for ($i = 0; $i -lt $using:Warmup; $i++) {
+                    $null = Invoke-MgBetaInviteCommunicationCallParticipant -CallId $call -BodyParameter $params
+                }
+                $count = $using:Invites
+                $latency = [long[]]::new($count)
+            } catch {
+                $barrier.RemoveParticipant()  # so that the others do not wait for this one
+                throw
             }
-            $count = $using:Invites
-            $latency = [long[]]::new($count)
-            ($using:barrier).SignalAndWait()
+            if (-not $barrier.SignalAndWait([timespan]::FromMinutes(2))) { throw 'the other runspaces did not start' }
             $first = [System.Diagnostics.Stopwatch]::GetTimestamp()
             for ($i = 0; $i -lt $count; $i++) {
                 $start = [System.Diagnostics.Stopwatch]::GetTimestamp()
@@ -57,9 +63,15 @@ for ($repeat = 0; $repeat -lt $Repeats; $repeat++) {
             $last = [System.Diagnostics.Stopwatch]::GetTimestamp()
             [pscustomobject]@{ Start = $first; End = $last; Latency = $latency }
         }
-        $barrier.SignalAndWait()
+        # Every error inside the runspaces stops them ($ErrorActionPreference is Stop there too),
+        # and Receive-Job rethrows it here: a failed run is reported, never timed.
+        if (-not $barrier.SignalAndWait([timespan]::FromMinutes(2))) {
+            $job | Stop-Job
+            throw "the runspaces did not reach the start: $($job | Receive-Job -ErrorAction Continue 2>&1 | Out-String)"
+        }
         $cpuBefore = @((Get-CpuSeconds $PID), (Get-CpuSeconds $state.pid))
         $results = $job | Receive-Job -Wait -AutoRemoveJob
+        if (@($results).Count -ne $size) { throw "$size runspaces started, $(@($results).Count) finished" }
         $cpuAfter = @((Get-CpuSeconds $PID), (Get-CpuSeconds $state.pid))
         $expected += $size * ($Invites + $Warmup)
         $start = ($results | Measure-Object -Property Start -Minimum).Minimum
