@@ -112,12 +112,13 @@ class Session:
         verbatim_undeclared_keys: bool = False,
     ) -> None:
         # Imported here, once per session, so that `import bridge` stays light.
-        from bridge._shape import build_invite_request
+        from bridge._shape import build_invite_request, check_id
 
         self.environment = environment
         self._client = client
         self._tokens = tokens
         self._build_invite_request = build_invite_request
+        self._check_id = check_id
         self._verbatim = verbatim_undeclared_keys
         self._graph_root = environment.graph_endpoint.rstrip("/")
         self._closed = False
@@ -323,10 +324,8 @@ class Session:
             raise BodyError(
                 f"must be one of {', '.join(API_VERSIONS)}", path="ApiVersion", got=api_version
             )
-        for name, value in (("CallId", call_id), ("OperationId", operation_id)):
-            # quote() leaves dots alone, and a dot segment would move the request elsewhere.
-            if not value or value in (".", ".."):
-                raise BodyError("an id is required", path=name, expected="an id", got=repr(value))
+        call_id = self._check_id(call_id, "CallId")
+        operation_id = self._check_id(operation_id, "OperationId", "operation id")
         return (
             f"{self._graph_root}/{api_version}/communications/calls/{quote(call_id, safe='')}"
             f"/operations/{quote(operation_id, safe='')}"

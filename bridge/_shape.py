@@ -324,9 +324,19 @@ def _call_id(call_id: Any, input_object: Any) -> str:
                 expected="string",
                 got="None",
             )
-    text = _as_string(call_id, path)
+    return check_id(call_id, path)
+
+
+# Graph ids (GUIDs, base64-like call ids) never hold these; in an id they could only change which
+# URL is called, even percent-encoded (a proxy or server may decode %2F).
+_PATH_CHARACTERS = {"/": "a slash", "\\": "a backslash", "%": "a percent sign"}
+
+
+def check_id(value: Any, path: str, noun: str = "call id") -> str:
+    """An id that goes into the URL as one path segment (call id, operation id), checked."""
+    text = _as_string(value, path)
     if not text:
-        raise BodyError("the call id is required", path=path, expected="string", got="''")
+        raise BodyError(f"the {noun} is required", path=path, expected="string", got="''")
     if len(text) > MAX_CALL_ID_LENGTH:
         raise BodyError(
             f"is longer than {MAX_CALL_ID_LENGTH} characters",
@@ -339,10 +349,18 @@ def _call_id(call_id: Any, input_object: Any) -> str:
             "holds a control character", path=path, expected="printable text", got=_describe(text)
         )
     if not text.strip():
-        raise BodyError("is blank", path=path, expected="a call id", got=_describe(text))
+        raise BodyError("is blank", path=path, expected=f"a {noun}", got=_describe(text))
     if text in {".", ".."}:
         # quote() leaves dots alone, and a dot segment would move the request to another URL.
-        raise BodyError("is not a call id", path=path, expected="a call id", got=_describe(text))
+        raise BodyError(f"is not a {noun}", path=path, expected=f"a {noun}", got=_describe(text))
+    for character, name in _PATH_CHARACTERS.items():
+        if character in text:
+            raise BodyError(
+                f"holds {name} ('{character}'), which no Graph id does",
+                path=path,
+                expected=f"a {noun}",
+                got=_describe(text),
+            )
     return text
 
 

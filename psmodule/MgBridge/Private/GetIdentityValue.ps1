@@ -15,7 +15,11 @@ function GetIdentityValue {
 
         # The identity key.
         [Parameter(Mandatory)]
-        [string] $Name
+        [string] $Name,
+
+        # Receives why the identity is unusable (the key given twice); stays $null otherwise.
+        [Parameter(Mandatory)]
+        [ref] $Refusal
     )
 
     $value = $null
@@ -27,9 +31,12 @@ function GetIdentityValue {
     }
     if ($InputObject -is [System.Collections.IDictionary]) {
         # An OrderedHashtable from ConvertFrom-Json -AsHashtable is case-sensitive: search by hand.
-        foreach ($key in $InputObject.Keys) {
-            if ([string]::Equals([string]$key, $Name, [System.StringComparison]::OrdinalIgnoreCase)) { $value = $InputObject[$key]; break }
+        $found = @($InputObject.Keys | Where-Object { [string]::Equals([string]$_, $Name, [System.StringComparison]::OrdinalIgnoreCase) })
+        if ($found.Count -gt 1) {
+            $Refusal.Value = "InputObject.${Name}: given $($found.Count) times, in keys that differ only in case ($($found -join ', ')); keep one."
+            return $null
         }
+        if ($found.Count -eq 1) { $value = $InputObject[$found[0]] }
     } elseif ($null -ne $InputObject -and $InputObject -isnot [string]) {
         $property = $InputObject.psobject.Properties[$Name]
         if ($property) { $value = $property.Value }

@@ -18,8 +18,10 @@ function InvokeBridge {
         [System.Collections.IDictionary] $Arguments = @{}
     )
 
+    # Escaping all non-ASCII keeps every string exact on both transports: a lone UTF-16
+    # surrogate arrives as such (and the core refuses it) instead of silently becoming U+FFFD.
     $request = [ordered]@{ op = $Operation; args = $Arguments; env = (GetBridgeEnvironment) } |
-        ConvertTo-Json -Depth 100 -Compress
+        ConvertTo-Json -Depth 100 -Compress -EscapeHandling EscapeNonAscii
     $replyJson = if ((SelectBridgeTransport) -eq 'process') {
         InvokeBridgeProcess -RequestJson $request
     } else {

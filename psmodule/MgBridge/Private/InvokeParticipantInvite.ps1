@@ -35,30 +35,31 @@ function InvokeParticipantInvite {
 
     # Each accepted value kind is converted once here; a value that is not data stops this
     # record only, as the SDK's binding failures do.
-    try {
-        $bodies = @(
-            if ($setName -in 'Invite', 'InviteViaIdentity') {
-                $items = @($BoundParameters['BodyParameter'])
-                for ($index = 0; $index -lt $items.Count; $index++) {
-                    $path = if ($items.Count -gt 1) { "BodyParameter[$index]" } else { 'BodyParameter' }
-                    [ordered]@{ body = ConvertToBridgeValue -InputObject $items[$index] -Path $path }
-                }
-            } else {
-                $expanded = [ordered]@{}
-                if ($BoundParameters.ContainsKey('Participants')) {
-                    $expanded['participants'] = ConvertToBridgeValue -InputObject @($BoundParameters['Participants']) -Path 'Participants'
-                }
-                if ($BoundParameters.ContainsKey('ClientContext')) { $expanded['client_context'] = $BoundParameters['ClientContext'] }
-                if ($BoundParameters.ContainsKey('AdditionalProperties')) {
-                    $expanded['additional_properties'] = ConvertToBridgeValue -InputObject $BoundParameters['AdditionalProperties'] `
-                        -Path 'AdditionalProperties'
-                }
-                $expanded
+    $refusal = $null
+    $bodies = @(
+        if ($setName -in 'Invite', 'InviteViaIdentity') {
+            $items = @($BoundParameters['BodyParameter'])
+            for ($index = 0; $index -lt $items.Count -and -not $refusal; $index++) {
+                $path = if ($items.Count -gt 1) { "BodyParameter[$index]" } else { 'BodyParameter' }
+                [ordered]@{ body = ConvertToBridgeValue -InputObject $items[$index] -Path $path -Refusal ([ref]$refusal) }
             }
-        )
-    } catch [System.ArgumentException] {
-        $Cmdlet.WriteError((NewBridgeErrorRecord -Exception $_.Exception -ErrorId 'BodyError' -Category InvalidArgument `
-                    -CommandName $commandName -Namespace $namespace))
+        } else {
+            $expanded = [ordered]@{}
+            if ($BoundParameters.ContainsKey('Participants')) {
+                $expanded['participants'] = ConvertToBridgeValue -InputObject @($BoundParameters['Participants']) -Path 'Participants' `
+                    -Refusal ([ref]$refusal)
+            }
+            if ($BoundParameters.ContainsKey('ClientContext')) { $expanded['client_context'] = $BoundParameters['ClientContext'] }
+            if ($BoundParameters.ContainsKey('AdditionalProperties') -and -not $refusal) {
+                $expanded['additional_properties'] = ConvertToBridgeValue -InputObject $BoundParameters['AdditionalProperties'] `
+                    -Path 'AdditionalProperties' -Refusal ([ref]$refusal)
+            }
+            $expanded
+        }
+    )
+    if ($refusal) {
+        $Cmdlet.WriteError((NewBridgeErrorRecord -Exception ([System.ArgumentException]::new($refusal)) -ErrorId 'BodyError' `
+                    -Category InvalidArgument -CommandName $commandName -Namespace $namespace))
         return
     }
 
@@ -67,7 +68,17 @@ function InvokeParticipantInvite {
     $identities = [System.Collections.Generic.List[object]]::new()
     if ($viaIdentity) { $identities.AddRange([object[]]@($BoundParameters['InputObject'])) } else { $identities.Add($null) }
     foreach ($identity in $identities) {
-        $callId = if ($viaIdentity) { GetIdentityValue -InputObject $identity -Name 'CallId' } else { $BoundParameters['CallId'] }
+        $callId = $BoundParameters['CallId']
+        if ($viaIdentity) {
+            $callId = GetIdentityValue -InputObject $identity -Name 'CallId' -Refusal ([ref]$refusal)
+            if ($refusal) {
+                # An ambiguous identity stops this identity only, as a refused body does.
+                $Cmdlet.WriteError((NewBridgeErrorRecord -Exception ([System.ArgumentException]::new($refusal)) -ErrorId 'BodyError' `
+                            -Category InvalidArgument -CommandName $commandName -Namespace $namespace -TargetObject $identity))
+                $refusal = $null
+                continue
+            }
+        }
         if (-not $callId) {
             $missing = [System.Exception]::new('InputObject has null value for InputObject.CallId')
             $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception $missing -Category InvalidArgument `

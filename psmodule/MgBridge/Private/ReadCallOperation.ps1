@@ -27,11 +27,18 @@ function ReadCallOperation {
     # One pass per identity; the Get set makes one pass, with -CallId and -CommsOperationId.
     $identities = [System.Collections.Generic.List[object]]::new()
     if ($viaIdentity) { $identities.AddRange([object[]]@($BoundParameters['InputObject'])) } else { $identities.Add($null) }
-    foreach ($identity in $identities) {
+    :identities foreach ($identity in $identities) {
         $ids = [ordered]@{ CallId = $BoundParameters['CallId']; CommsOperationId = $BoundParameters['CommsOperationId'] }
         if ($viaIdentity) {
             foreach ($name in @($ids.Keys)) {
-                $ids[$name] = GetIdentityValue -InputObject $identity -Name $name
+                $refusal = $null
+                $ids[$name] = GetIdentityValue -InputObject $identity -Name $name -Refusal ([ref]$refusal)
+                if ($refusal) {
+                    # An ambiguous identity stops this identity only, as a refused body does.
+                    $Cmdlet.WriteError((NewBridgeErrorRecord -Exception ([System.ArgumentException]::new($refusal)) -ErrorId 'BodyError' `
+                                -Category InvalidArgument -CommandName $commandName -Namespace $namespace -TargetObject $identity))
+                    continue identities
+                }
                 if (-not $ids[$name]) {
                     $missing = [System.Exception]::new("InputObject has null value for InputObject.$name")
                     $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception $missing -Category InvalidArgument `

@@ -45,10 +45,11 @@ function Invoke-MgBridgeSandboxRequest {
     if ($Method -ne 'Get' -and -not $PSCmdlet.ShouldProcess("/_sandbox/$Path", $Method.ToUpperInvariant())) { return }
     $arguments = [ordered]@{ method = $Method.ToUpperInvariant(); path = '/_sandbox/' + $Path.TrimStart('/') }
     if ($PSBoundParameters.ContainsKey('Body')) {
-        try {
-            $arguments['body'] = ConvertToBridgeValue -InputObject $Body -Path 'Body'
-        } catch [System.ArgumentException] {
-            $PSCmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception $_.Exception -ErrorId 'BodyError' -Category InvalidArgument))
+        $refusal = $null
+        $arguments['body'] = ConvertToBridgeValue -InputObject $Body -Path 'Body' -Refusal ([ref]$refusal)
+        if ($refusal) {
+            $PSCmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception ([System.ArgumentException]::new($refusal)) `
+                        -ErrorId 'BodyError' -Category InvalidArgument))
         }
     }
     if ($StateFile) { $arguments['state_file'] = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($StateFile) }

@@ -1,5 +1,6 @@
 using System;
 using System.Reflection;
+using System.Threading;
 using System.Threading.Tasks;
 using Python.Runtime;
 
@@ -87,7 +88,11 @@ namespace MgBridge.Host
         {
             PyObject fn = dispatch ?? throw new InvalidOperationException("Python is not started in this process.");
             var pending = new PendingCall();
-            pending.Task = Task.Run(() => pending.Run(fn, requestJson));
+            // A thread of its own, not a pool thread: a call can wait seconds (retries, slow
+            // responses), and runspaces waiting on pool threads would starve the pool.
+            pending.Task = Task.Factory.StartNew(
+                () => pending.Run(fn, requestJson), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
             return pending;
         }
     }
