@@ -9,7 +9,7 @@ PESTER := .tools/nuget/pester/5.7.1/tools/Pester.psd1
 PWSH_PATH := .tools/pwsh.path
 PWSH = $(shell cat $(PWSH_PATH))
 
-.PHONY: setup demo test test-python test-powershell test-oldest lint format bench clean
+.PHONY: setup demo test test-python test-powershell test-oldest lint format bench reliability clean
 
 setup: $(VENV)/.installed $(PWSH_PATH) $(PESTER) $(HOST_DLL)
 
@@ -69,6 +69,12 @@ test-oldest:
 
 bench: setup
 	$(PY) bench/run.py
+
+# Faults, load, bad input and secrets, end to end against a sandbox: prints the table of cases
+# and outcomes, fails on anything lost, duplicated or leaked. CI runs the bounded form (--quick)
+# as tests/python/test_reliability_run.py; `make reliability RELIABILITY_ARGS=--quick` here.
+reliability: setup
+	$(PY) reliability/run.py $(RELIABILITY_ARGS)
 
 clean:
 	rm -rf $(VENV) .venv-oldest .tools tools/obj psmodule/MgBridge/bin psmodule/MgBridge/host/obj psmodule/MgBridge/python-path.txt
