@@ -246,9 +246,11 @@ def fig_layers(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[s
         env=env,
     )
     figure = "in-process cmdlet, by layer (Stopwatch)"
-    whole = summarize(result["cmdlet (whole)"]).median
+    whole = summarize(result["slices"]["cmdlet (whole)"]).median
     layers = {}
-    for name, samples in result.items():
+    for name, message in result["skipped"].items():
+        report.note(f"layer {name!r} not measured: {message}")
+    for name, samples in result["slices"].items():
         summary = summarize(samples)
         layers[name] = summary.to_dict()
         report.row(
