@@ -111,3 +111,89 @@ Import-Module '$script:Manifest'
         $result.Output.Trim() | Should -Be 'Process'
     }
 }
+
+Describe 'Calls from any thread, and Ctrl+C (<_> transport)' -ForEach 'inprocess', 'process' {
+    BeforeAll {
+        $script:Transport = $_
+        $script:Prologue = @"
+`$ErrorActionPreference = 'Stop'
+`$env:MGBRIDGE_SANDBOX_STATE = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-hosting-`$PID.json"
+Import-Module '$script:Manifest'
+`$null = Start-MgBridgeSandbox
+Connect-MgGraph -Environment Sandbox -NoWelcome
+`$call = Invoke-MgBridgeSandboxRequest -Method Post -Path calls
+function Body([string] `$user) { @{ Participants = @(@{ Identity = @{ User = @{ Id = `$user } } }) } }
+"@
+    }
+
+    It 'invites from 8 runspaces of ForEach-Object -Parallel, 50 each, with one connection' {
+        $result = Invoke-FreshPwsh -Environment @{ MGBRIDGE_TRANSPORT = $script:Transport } -Script @"
+$script:Prologue
+try {
+    `$statuses = 1..8 | ForEach-Object -ThrottleLimit 8 -Parallel {
+        Import-Module '$script:Manifest'
+        foreach (`$i in 1..50) {
+            `$body = @{ Participants = @(@{ Identity = @{ User = @{ Id = "r`$(`$_)-`$i" } } }) }
+            (Invoke-MgBetaInviteCommunicationCallParticipant -CallId `$using:call.id -BodyParameter `$body).Status
+        }
+    }
+    `$invites = @((Invoke-MgBridgeSandboxRequest -Path requests).value | Where-Object path -like '*/participants/invite')
+    @{ statuses = @(`$statuses | Group-Object | ForEach-Object { "`$(`$_.Name)=`$(`$_.Count)" }); received = `$invites.Count } | ConvertTo-Json -Compress
+} finally { `$null = Stop-MgBridgeSandbox }
+"@
+        $result.ExitCode | Should -Be 0 -Because $result.Errors
+        $reply = $result.Output | ConvertFrom-Json
+        $reply.statuses | Should -Be 'Running=400'
+        $reply.received | Should -Be 400
+    }
+
+    It 'invites from Start-ThreadJob' {
+        $result = Invoke-FreshPwsh -Environment @{ MGBRIDGE_TRANSPORT = $script:Transport } -Script @"
+$script:Prologue
+try {
+    `$callId = `$call.id
+    `$job = Start-ThreadJob -ScriptBlock {
+        Import-Module '$script:Manifest'
+        `$body = @{ Participants = @(@{ Identity = @{ User = @{ Id = 'thread-job' } } }) }
+        (Invoke-MgBetaInviteCommunicationCallParticipant -CallId `$using:callId -BodyParameter `$body).Status
+    }
+    @{ status = (Receive-Job -Job `$job -Wait -AutoRemoveJob) } | ConvertTo-Json -Compress
+} finally { `$null = Stop-MgBridgeSandbox }
+"@
+        $result.ExitCode | Should -Be 0 -Because $result.Errors
+        ($result.Output | ConvertFrom-Json).status | Should -Be 'Running'
+    }
+
+    It 'stops a call that is waiting on Graph, and the session goes on working' {
+        $result = Invoke-FreshPwsh -Environment @{ MGBRIDGE_TRANSPORT = $script:Transport } -Script @"
+$script:Prologue
+try {
+    # The sandbox holds the next invite's answer for 20 s; Stop() is what Ctrl+C does.
+    `$null = Invoke-MgBridgeSandboxRequest -Method Post -Path faults -Body @{ match = 'invite'; delayMs = 20000; count = 1 }
+    `$slow = [powershell]::Create()
+    `$null = `$slow.AddScript({
+        param(`$manifest, `$callId, `$body)
+        Import-Module `$manifest
+        Invoke-MgBetaInviteCommunicationCallParticipant -CallId `$callId -BodyParameter `$body
+    }).AddArgument('$script:Manifest').AddArgument(`$call.id).AddArgument((Body 'slow'))
+    `$pending = `$slow.BeginInvoke()
+    # Watched without the bridge: the process transport runs one call at a time.
+    `$admin = (Get-Content -Raw `$env:MGBRIDGE_SANDBOX_STATE | ConvertFrom-Json).admin
+    while (@((Invoke-RestMethod -SkipCertificateCheck -Uri "`$admin/requests").value | Where-Object path -like '*/participants/invite').Count -eq 0) {
+        Start-Sleep -Milliseconds 50
+    }
+    `$watch = [System.Diagnostics.Stopwatch]::StartNew()
+    `$slow.Stop()
+    `$stopSeconds = `$watch.Elapsed.TotalSeconds
+    `$next = Invoke-MgBetaInviteCommunicationCallParticipant -CallId `$call.id -BodyParameter (Body 'after')
+    @{ stopSeconds = `$stopSeconds; state = `$slow.InvocationStateInfo.State.ToString(); next = `$next.Status } | ConvertTo-Json -Compress
+} finally { `$null = Stop-MgBridgeSandbox }
+"@
+        $result.ExitCode | Should -Be 0 -Because $result.Errors
+        $reply = $result.Output | ConvertFrom-Json
+        $reply.state | Should -Be 'Stopped'
+        # Far less than the 20 s the sandbox holds the answer: the call was abandoned.
+        $reply.stopSeconds | Should -BeLessThan 10
+        $reply.next | Should -Be 'Running'
+    }
+}

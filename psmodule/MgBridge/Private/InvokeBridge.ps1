@@ -33,5 +33,12 @@ function InvokeBridge {
             if (-not $pending.Wait(0)) { $pending.Cancel() }
         }
     }
-    $replyJson | ConvertFrom-Json
+    $reply = $replyJson | ConvertFrom-Json
+    # Kept in memory only, for the process transport to reconnect a restarted child.
+    if ($Operation -eq 'connect' -and $reply.ok) {
+        [AppDomain]::CurrentDomain.SetData('MgBridge.ConnectRequest', $request)
+    } elseif ($Operation -eq 'disconnect') {
+        [AppDomain]::CurrentDomain.SetData('MgBridge.ConnectRequest', $null)
+    }
+    $reply
 }

@@ -5,7 +5,9 @@ function InvokeBridgeProcess {
     .DESCRIPTION
     One child per PowerShell process, shared by all runspaces under a lock, started on first use
     and restarted if it has died. A call stopped by Ctrl+C kills the child (the next call starts a
-    new one), so a half-read reply can never be taken for the next call's.
+    new one), so a half-read reply can never be taken for the next call's. A new child first
+    replays the process's last successful connect, so the connection outlives the child, as it
+    does in-process.
     #>
     [CmdletBinding()]
     [OutputType([string])]
@@ -40,6 +42,11 @@ function InvokeBridgeProcess {
             $child = [System.Diagnostics.Process]::Start($start)
             $child.StandardInput.AutoFlush = $true
             $domain.SetData('MgBridge.Shim', $child)
+            $connect = $domain.GetData('MgBridge.ConnectRequest')
+            if ($connect -and $RequestJson -ne $connect) {
+                $child.StandardInput.WriteLine($connect)
+                $null = $child.StandardOutput.ReadLine()
+            }
         }
         $child.StandardInput.WriteLine($RequestJson)
         $read = $child.StandardOutput.ReadLineAsync()
