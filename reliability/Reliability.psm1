@@ -31,8 +31,9 @@ function Get-ProcessSnapshot {
     [ordered]@{
         python     = $python  # [allocated blocks, objects, threads]
         threads    = $process.Threads.Count
-        # Idle .NET thread-pool workers retire on their own (after about 20 s): not a leak.
-        tp_workers = [int]$names['.NET TP Worker']
+        # Idle .NET thread-pool workers retire on their own (after about 20 s), and so do the
+        # in-process host's call workers (after 5 s): not leaks.
+        tp_workers = [int]$names['.NET TP Worker'] + [int]$names['MgBridge call']
         names      = $names
         working_mb = [math]::Round($process.WorkingSet64 / 1MB, 1)
         private_mb = [math]::Round($process.PrivateMemorySize64 / 1MB, 1)

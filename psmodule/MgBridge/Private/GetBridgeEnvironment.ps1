@@ -10,13 +10,14 @@ function GetBridgeEnvironment {
     [OutputType([System.Collections.Specialized.OrderedDictionary])]
     param()
 
-    $names = 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'XDG_CONFIG_HOME',
-        'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PATH',
-        'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER'
     $environment = [ordered]@{}
-    foreach ($name in $names) { $environment[$name] = [Environment]::GetEnvironmentVariable($name) }
-    foreach ($entry in [Environment]::GetEnvironmentVariables().GetEnumerator()) {
-        if ($entry.Key -like 'MGBRIDGE_*') { $environment[$entry.Key] = $entry.Value }
-    }
+    foreach ($name in $script:BridgeEnvironmentNames) { $environment[$name] = [Environment]::GetEnvironmentVariable($name) }
     $environment
 }
+
+# What the core reads from its environment; the CLI-only MGBRIDGE_* secrets are not passed.
+$script:BridgeEnvironmentNames = @(
+    'SSL_CERT_FILE', 'SSL_CERT_DIR', 'XDG_CONFIG_HOME', 'MGBRIDGE_SANDBOX_STATE', 'MGBRIDGE_UNDECLARED_KEYS',
+    'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PATH',
+    'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER'
+)

@@ -22,7 +22,9 @@ function InvokeBridge {
     # surrogate arrives as such (and the core refuses it) instead of silently becoming U+FFFD.
     $request = [ordered]@{ op = $Operation; args = $Arguments; env = (GetBridgeEnvironment) } |
         ConvertTo-Json -Depth 100 -Compress -EscapeHandling EscapeNonAscii
-    $replyJson = if ((SelectBridgeTransport) -eq 'process') {
+    $transport = [AppDomain]::CurrentDomain.GetData("MgBridge.Transport=$env:MGBRIDGE_TRANSPORT")
+    if (-not $transport) { $transport = SelectBridgeTransport }
+    $replyJson = if ($transport -eq 'process') {
         InvokeBridgeProcess -RequestJson $request
     } else {
         $pending = [MgBridge.Host.PythonHost]::Begin($request)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
@@ -88,12 +89,57 @@ namespace MgBridge.Host
         {
             PyObject fn = dispatch ?? throw new InvalidOperationException("Python is not started in this process.");
             var pending = new PendingCall();
-            // A thread of its own, not a pool thread: a call can wait seconds (retries, slow
-            // responses), and runspaces waiting on pool threads would starve the pool.
-            pending.Task = Task.Factory.StartNew(
-                () => pending.Run(fn, requestJson), CancellationToken.None,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            CallWorkers.Run(() => pending.Run(fn, requestJson));
             return pending;
+        }
+    }
+
+    /// <summary>
+    /// The threads that run calls. A call can wait seconds (retries, slow answers), so calls do
+    /// not borrow the .NET thread pool, which adds threads slowly and would make waiting
+    /// runspaces queue; starting a thread per call instead costs more than a small call itself.
+    /// A call wakes an idle worker or starts one, so there are never more workers than calls
+    /// that ran at once; a worker idle for a while ends.
+    /// </summary>
+    internal static class CallWorkers
+    {
+        private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(5);
+        private static readonly object Gate = new object();
+        private static readonly Queue<Action> Work = new Queue<Action>();
+        private static int idle;
+
+        internal static void Run(Action call)
+        {
+            bool start;
+            lock (Gate)
+            {
+                Work.Enqueue(call);
+                // A woken worker counts as idle until it runs, so calls beyond the idle workers
+                // get workers of their own instead of queueing behind a long call.
+                start = Work.Count > idle;
+                if (!start) Monitor.Pulse(Gate);
+            }
+            if (start) new Thread(Serve) { IsBackground = true, Name = "MgBridge call" }.Start();
+        }
+
+        private static void Serve()
+        {
+            while (true)
+            {
+                Action next;
+                lock (Gate)
+                {
+                    while (Work.Count == 0)
+                    {
+                        idle++;
+                        bool woken = Monitor.Wait(Gate, IdleTimeout);
+                        idle--;
+                        if (!woken && Work.Count == 0) return;
+                    }
+                    next = Work.Dequeue();
+                }
+                next();
+            }
         }
     }
 
@@ -105,34 +151,41 @@ namespace MgBridge.Host
         private ulong pythonThreadId;
         private bool running;
 
-        internal Task<string> Task { get; set; } = null!;
+        private readonly TaskCompletionSource<string> reply = new TaskCompletionSource<string>();
 
-        internal string Run(PyObject fn, string requestJson)
+        internal void Run(PyObject fn, string requestJson)
         {
-            using (Py.GIL())
+            try
             {
-                pythonThreadId = PythonEngine.GetPythonThreadID();
-                running = true;
-                try
+                using (Py.GIL())
                 {
-                    using (var arg = new PyString(requestJson))
-                    using (PyObject reply = fn.Invoke(arg))
+                    pythonThreadId = PythonEngine.GetPythonThreadID();
+                    running = true;
+                    try
                     {
-                        return reply.As<string>();
+                        using (var arg = new PyString(requestJson))
+                        using (PyObject result = fn.Invoke(arg))
+                        {
+                            reply.SetResult(result.As<string>());
+                        }
+                    }
+                    finally
+                    {
+                        running = false;
                     }
                 }
-                finally
-                {
-                    running = false;
-                }
+            }
+            catch (Exception exception)
+            {
+                reply.TrySetException(exception);
             }
         }
 
         /// <summary>Waits up to the given time; true when the reply is ready.</summary>
-        public bool Wait(int milliseconds) => Task.Wait(milliseconds);
+        public bool Wait(int milliseconds) => reply.Task.Wait(milliseconds);
 
         /// <summary>The JSON reply; blocks until it is ready.</summary>
-        public string Reply => Task.GetAwaiter().GetResult();
+        public string Reply => reply.Task.GetAwaiter().GetResult();
 
         /// <summary>
         /// Abandons the call: raises KeyboardInterrupt in its Python thread, which takes effect as
