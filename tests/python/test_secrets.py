@@ -42,7 +42,7 @@ from bridge._http import build_client, ssl_context
 from bridge.sandbox import Sandbox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from reliability.leaks import scan
+from reliability.leaks import non_loopback_addresses, scan
 
 ENV_VARS = (
     "AZURE_CLIENT_ID",
@@ -445,21 +445,6 @@ def test_the_sandbox_refuses_a_missing_or_non_bearer_authorization(
 # -- loopback only --------------------------------------------------------------------------------
 
 
-def _other_addresses() -> list[str]:
-    """This machine's non-loopback IPv4 addresses (the source address of a route out)."""
-    found = set()
-    for target in ("192.0.2.1", "10.255.255.255", "198.51.100.1"):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            try:
-                probe.connect((target, 9))  # UDP: picks a route, sends nothing
-            except OSError:
-                continue
-            address = probe.getsockname()[0]
-        if not address.startswith("127.") and address != "0.0.0.0":
-            found.add(address)
-    return sorted(found)
-
-
 def test_the_sandbox_listens_on_loopback_by_default(sb: Sandbox) -> None:
     from bridge.sandbox._command import sandbox as command
 
@@ -467,13 +452,13 @@ def test_the_sandbox_listens_on_loopback_by_default(sb: Sandbox) -> None:
     assert next(p for p in command.params if p.name == "host").default == "127.0.0.1"
     assert sb.graph.startswith("https://127.0.0.1:")
     port = httpx.URL(sb.graph).port
-    for address in _other_addresses():
+    for address in non_loopback_addresses():
         with pytest.raises(OSError):
             socket.create_connection((address, port), timeout=2).close()
 
 
 def test_the_admin_api_answers_loopback_clients_only(tmp_path: Path) -> None:
-    addresses = _other_addresses()
+    addresses = non_loopback_addresses()
     if not addresses:
         pytest.skip("this machine has no non-loopback address")
     with Sandbox(host="0.0.0.0", state_file=tmp_path / "open.json") as wide:
