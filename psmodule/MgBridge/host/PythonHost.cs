@@ -151,7 +151,11 @@ namespace MgBridge.Host
         private ulong pythonThreadId;
         private bool running;
 
-        private readonly TaskCompletionSource<string> reply = new TaskCompletionSource<string>();
+        // The caller waits in slices; a spin-free wait leaves the CPU to the call itself (a
+        // spinning wait would compete with it, and with other runspaces' calls).
+        private readonly ManualResetEventSlim done = new ManualResetEventSlim(false, 0);
+        private string? reply;
+        private Exception? failure;
 
         internal void Run(PyObject fn, string requestJson)
         {
@@ -166,7 +170,7 @@ namespace MgBridge.Host
                         using (var arg = new PyString(requestJson))
                         using (PyObject result = fn.Invoke(arg))
                         {
-                            reply.SetResult(result.As<string>());
+                            reply = result.As<string>();
                         }
                     }
                     finally
@@ -177,15 +181,24 @@ namespace MgBridge.Host
             }
             catch (Exception exception)
             {
-                reply.TrySetException(exception);
+                failure = exception;
             }
+            done.Set();
         }
 
         /// <summary>Waits up to the given time; true when the reply is ready.</summary>
-        public bool Wait(int milliseconds) => reply.Task.Wait(milliseconds);
+        public bool Wait(int milliseconds) => done.Wait(milliseconds);
 
         /// <summary>The JSON reply; blocks until it is ready.</summary>
-        public string Reply => reply.Task.GetAwaiter().GetResult();
+        public string Reply
+        {
+            get
+            {
+                done.Wait();
+                if (failure != null) throw new InvalidOperationException("The Python call failed.", failure);
+                return reply!;
+            }
+        }
 
         /// <summary>
         /// Abandons the call: raises KeyboardInterrupt in its Python thread, which takes effect as
