@@ -18,17 +18,18 @@ from typing import Any
 import httpx
 import pytest
 
+from bridge._auth import _MsalHttp
 from bridge.sandbox import STATE_ENV, Sandbox
 
 SANDBOX_OPERATION_DELAY_MS = 100
 
 
-class MsalHttpxAdapter:
-    """msal's ``http_client`` over an httpx client (bridge-tech.md §3.2): msal posts form values
-    as bytes (the client assertion), which httpx would send as ``b'...'``."""
+class MsalHttpxAdapter(_MsalHttp):
+    """The product's msal ``http_client`` adapter, keeping each form msal posted (decoded), so
+    that tests can read the client assertion it sent."""
 
     def __init__(self, client: httpx.Client) -> None:
-        self._client = client
+        super().__init__(client)
         self.forms: list[dict[str, Any]] = []
 
     def post(
@@ -37,21 +38,13 @@ class MsalHttpxAdapter:
         params: Any = None,
         data: Any = None,
         headers: Any = None,
-        **_: Any,
+        **kwargs: Any,
     ) -> httpx.Response:
-        form = content = None
         if isinstance(data, dict):
-            form = {k: v.decode() if isinstance(v, bytes) else v for k, v in data.items()}
-            self.forms.append(form)
-        elif data is not None:
-            content = data
-        return self._client.post(url, params=params, data=form, content=content, headers=headers)
-
-    def get(self, url: str, params: Any = None, headers: Any = None, **_: Any) -> httpx.Response:
-        return self._client.get(url, params=params, headers=headers)
-
-    def close(self) -> None:
-        self._client.close()
+            self.forms.append(
+                {k: v.decode() if isinstance(v, bytes) else v for k, v in data.items()}
+            )
+        return super().post(url, params=params, data=data, headers=headers, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -82,9 +75,8 @@ def sb_http(sb: Sandbox) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def msal_http(sb: Sandbox) -> Iterator[MsalHttpxAdapter]:
-    adapter = MsalHttpxAdapter(httpx.Client(verify=sb.ssl_context()))
-    yield adapter
-    adapter.close()
+    with httpx.Client(verify=sb.ssl_context()) as client:
+        yield MsalHttpxAdapter(client)
 
 
 HELP_EXAMPLES_FILE = Path(__file__).resolve().parent.parent / "data" / "documented_examples.json"
