@@ -57,22 +57,65 @@ def _hosting_info() -> dict[str, Any]:
     }
 
 
+# Set-MgRequestContext's settings, as bridge.connect names them; they apply to the connection
+# made next, and to the current one, which is made again with them.
+_REQUEST_CONTEXT_DEFAULTS: dict[str, Any] = {
+    "max_retry": 3,
+    "retry_delay": 3.0,
+    "retries_time_limit": 0,
+    "timeout": 30.0,
+}
+_request_context: dict[str, Any] = dict(_REQUEST_CONTEXT_DEFAULTS)
+_connect_options: dict[str, Any] = {}  # in memory only: to connect again with new settings
+
+
 def _connect(**options: Any) -> dict[str, Any]:
-    global _session
+    global _session, _connect_options
     from bridge._session import connect
 
-    new = connect(**options)
+    new = connect(**{**_request_context, **options})
     with _session_lock:
-        old, _session = _session, new
+        old, _session, _connect_options = _session, new, options
     if old is not None:
         old.close()
     return new.context()
+
+
+def _request_context_view() -> dict[str, Any]:
+    return {
+        "MaxRetry": _request_context["max_retry"],
+        "RetryDelay": _request_context["retry_delay"],
+        "RetriesTimeLimit": _request_context["retries_time_limit"],
+        "ClientTimeout": _request_context["timeout"],
+    }
+
+
+def _set_request_context(**settings: Any) -> dict[str, Any]:
+    global _request_context
+    from bridge._retry import RetryPolicy
+
+    wanted = {**_request_context, **{k: v for k, v in settings.items() if v is not None}}
+    try:
+        RetryPolicy(
+            wanted["max_retry"], wanted["retry_delay"], time_limit=wanted["retries_time_limit"]
+        )
+    except ValueError as exc:
+        raise BodyError(str(exc)) from None
+    if not wanted["timeout"] > 0:
+        raise BodyError(
+            "must be more than 0 seconds", path="ClientTimeout", got=str(wanted["timeout"])
+        )
+    _request_context = wanted
+    if _session is not None:
+        _connect(**_connect_options)
+    return _request_context_view()
 
 
 def _disconnect() -> dict[str, Any]:
     global _session
     with _session_lock:
         old, _session = _session, None
+        _connect_options.clear()
     if old is None:
         # Disconnect-MgGraph's message when nothing is connected.
         raise AuthError("No application to sign out from.", code="NotConnected")
@@ -182,6 +225,8 @@ OPERATIONS: dict[str, Operation] = {
     "connect": _connect,
     "disconnect": _disconnect,
     "context": _context,
+    "request_context": _request_context_view,
+    "set_request_context": _set_request_context,
     "invite": _invite,
     "get_operation": _get_operation,
     "environments": _environments,

@@ -22,6 +22,8 @@
         'Get-MgContext'
         'Get-MgEnvironment'
         'Add-MgEnvironment'
+        'Get-MgRequestContext'
+        'Set-MgRequestContext'
 
         # mgbridge's own
         'Start-MgBridgeSandbox'

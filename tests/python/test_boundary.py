@@ -256,3 +256,36 @@ def test_undeclared_keys_keep_the_callers_casing_when_the_session_says_so(
     user = invites(sb)[0]["body"]["participants"][0]["identity"]["user"]
     assert user["IdentityProvider"] == "AAD"  # undeclared: as the script spelled it
     assert user["id"] == example_1["Participants"][0]["Identity"]["User"]["Id"]  # declared
+
+
+@pytest.fixture
+def default_request_context() -> Iterator[None]:
+    yield
+    call({"op": "set_request_context", "args": dict(_entry._REQUEST_CONTEXT_DEFAULTS)})
+
+
+def test_request_context_applies_to_the_current_connection(
+    connected: Any, example_1: Any, default_request_context: None
+) -> None:
+    reply = call(
+        {"op": "set_request_context", "args": {"max_retry": 1, "retry_delay": 0, "timeout": 20}}
+    )
+    assert reply["result"] == {
+        "MaxRetry": 1,
+        "RetryDelay": 0,
+        "RetriesTimeLimit": 0,
+        "ClientTimeout": 20,
+    }
+    call_id = connected.create_call()["id"]
+    connected.inject_fault("invite", 503, count=5)
+    failed = call({"op": "invite", "args": {"call_id": call_id, "body": example_1}})
+    assert failed["error"]["status"] == 503
+    assert len(invites(connected)) == 2  # the first try and one retry
+    assert call({"op": "request_context"})["result"]["MaxRetry"] == 1
+
+
+def test_request_context_refuses_values_out_of_range(default_request_context: None) -> None:
+    for settings in ({"max_retry": 11}, {"retry_delay": -1}, {"timeout": 0}):
+        reply = call({"op": "set_request_context", "args": settings})
+        assert reply["error"]["type"] == "BodyError", settings
+    assert call({"op": "request_context"})["result"]["MaxRetry"] == 3

@@ -16,6 +16,8 @@
         'Get-MgContext'
         'Get-MgEnvironment'
         'Add-MgEnvironment'
+        'Get-MgRequestContext'
+        'Set-MgRequestContext'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
