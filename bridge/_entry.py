@@ -175,6 +175,58 @@ def _invite(*, what_if: bool = False, **arguments: Any) -> dict[str, Any]:
     return _operation_reply(session.invite(**arguments))
 
 
+def _command(
+    *,
+    name: str,
+    what_if: bool = False,
+    **arguments: Any,
+) -> dict[str, Any]:
+    """A command of the calls family (Session.command), its result given as the SDK's output
+    objects would hold it: `views` (one per object or item, None for a count or no content),
+    `type` (the Graph type, to name the output's model), `count`, `next_link` and
+    `response_headers`."""
+    if what_if and _session is None:
+        # -WhatIf works without a connection: the request is shaped and checked, nothing is sent.
+        from bridge._shape import build_command_request
+
+        arguments.pop("headers", None)
+        for unused in ("all_pages", "page_size"):
+            arguments.pop(unused, None)
+        request = build_command_request(name, **arguments)
+        method = request.command.method
+        return {
+            "plan": {"method": method, "url": request.path, "headers": {}, "body": request.body}
+        }
+    from bridge._operation import PlannedRequest
+    from bridge._shape import powershell_view
+
+    result = _current_session().command(name, what_if=what_if, **arguments)
+    if isinstance(result, PlannedRequest):
+        return {"plan": result.to_dict()}
+
+    command = result.command
+    value = result.value
+    views: Any = None
+    if isinstance(value, dict):
+        views = [powershell_view(command.response or "entity", value, command.api_version)]
+    elif isinstance(value, list):
+        views = [
+            powershell_view(command.response or "entity", item, command.api_version)
+            if isinstance(item, dict)
+            else item
+            for item in value
+        ]
+    return {
+        "type": command.response,
+        "returns": command.returns,
+        "views": views,
+        "value": value if command.returns == "count" else None,
+        "count": result.count,
+        "next_link": result.next_link,
+        "response_headers": dict(result.response_headers),
+    }
+
+
 def _get_operation(
     *,
     call_id: str,
@@ -229,6 +281,7 @@ OPERATIONS: dict[str, Operation] = {
     "set_request_context": _set_request_context,
     "invite": _invite,
     "get_operation": _get_operation,
+    "command": _command,
     "environments": _environments,
     "add_environment": _add_environment,
     "sandbox_start": _sandbox_start,

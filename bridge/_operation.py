@@ -96,7 +96,7 @@ class PlannedRequest:
     method: str
     url: str
     headers: dict[str, str] = field(default_factory=dict)
-    body: dict[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] | None = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"method": self.method, "url": self.url, "headers": self.headers, "body": self.body}

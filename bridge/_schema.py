@@ -1,30 +1,37 @@
-"""The Graph types of the participants/invite surface, for both API versions.
+"""The Graph types and commands of the calls family, for both API versions.
 
 One description, read by shaping, by the sandbox's validation and by the PowerShell output objects.
-Transcribed from the v1.0 and beta CSDL (graph-invite-spec.md §2, §3.2); tests/python/test_schema.py
-checks it against graph-beta-schema.json. The versions differ only in
-`invitationParticipantInfo.endpointType`, which beta declares and v1.0 does not. (The US Gov
-clouds' older v1.0 model, with fewer participant properties, is not described.)
+It comes from Graph's own OpenAPI description (the one the SDK is generated from), reduced by
+`tools/generate_calls.py` to `_calls.json`; this module only adds what Graph documents in prose
+rather than in that description (`_CONSTRAINTS`, `_CLOSED`): the invite's limits, which
+properties must be given, and which types are not open.
 
-Every type of the request tree is open (CSDL ``OpenType="true"``): it accepts undeclared, dynamic
-properties. An ``@odata.type`` annotation naming a derived type (`ODATA_TYPES`) selects that type,
-e.g. ``#microsoft.graph.communicationsIdentitySet`` on `invitationParticipantInfo.identity` declares
+Types are built on first use. Each holds the properties both versions declare, each property
+knowing the versions that declare it (`invitationParticipantInfo.endpointType` is beta's only).
+Every type of a request tree is open (CSDL ``OpenType="true"``): it accepts undeclared, dynamic
+properties. An ``@odata.type`` annotation naming a derived type selects that type, e.g.
+``#microsoft.graph.communicationsIdentitySet`` on `invitationParticipantInfo.identity` declares
 `phone`, `guest`, ... besides `identitySet`'s `application`, `device` and `user`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 __all__ = [
     "API_VERSIONS",
+    "COMMANDS",
     "ENUMS",
     "INVITE_BODY",
     "ODATA_TYPES",
     "TYPES",
+    "Command",
     "GraphType",
     "Kind",
     "Property",
@@ -32,7 +39,22 @@ __all__ = [
 
 API_VERSIONS: Final = ("beta", "v1.0")
 
-Kind = Literal["string", "boolean", "int32", "enum", "object"]
+Kind = Literal[
+    "string", "boolean", "int32", "int64", "double", "enum", "object", "json", "formatted"
+]
+# Strings with a format in the description: sent as text, never converted from numbers.
+_FORMATS: Final = frozenset({"date-time", "date", "time", "duration", "uuid", "base64"})
+_SCALARS: Final[Mapping[str, Kind]] = MappingProxyType(
+    {
+        "string": "string",
+        "boolean": "boolean",
+        "int32": "int32",
+        "int64": "int64",
+        "double": "double",
+        "json": "json",
+        **{f: "formatted" for f in _FORMATS},
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +63,11 @@ class Property:
 
     name: str
     kind: Kind
-    type: str = ""  # the enum or complex type, for kinds "enum" and "object"
+    type: str = ""  # the enum or complex type, for kinds "enum" and "object"; the format
     collection: bool = False
-    required: bool = False  # CSDL Nullable="false"
-    beta_only: bool = False
+    required: bool = False  # must be given (Graph's documentation)
+    versions: frozenset[str] = frozenset(API_VERSIONS)
+    description: str = ""
     max_length: int | None = None
     min_items: int = 0
     max_items: int | None = None
@@ -56,15 +79,20 @@ class Property:
     def __post_init__(self) -> None:
         object.__setattr__(self, "sdk_name", self.name[:1].upper() + self.name[1:])
 
+    @property
+    def beta_only(self) -> bool:
+        return "v1.0" not in self.versions
+
 
 @dataclass(frozen=True, slots=True)
 class GraphType:
     """A complex or entity type: its declared properties, inherited ones included."""
 
     name: str
-    properties: Mapping[str, Property]  # by wire name, in CSDL order
+    properties: Mapping[str, Property]  # by wire name, in the description's order
     base: GraphType | None = None
     open: bool = True
+    derived: tuple[str, ...] = ()  # the names of the types directly derived from this one
     by_lower: Mapping[str, Property] = field(init=False)  # by lower-cased name, for input matching
     required: tuple[Property, ...] = field(init=False)
 
@@ -87,128 +115,258 @@ class GraphType:
             t = t.base
         return False
 
-    def derive(self, name: str, *props: Property, open: bool = True) -> GraphType:
-        inherited = {**self.properties, **{p.name: p for p in props}}
-        return GraphType(name, MappingProxyType(inherited), base=self, open=open)
+    def declared_by_derived(self, lower: str) -> Property | None:
+        """The property that a type derived from this one declares under `lower` (any casing),
+        when all the derived types that declare it agree on it: `phone` for identitySet, which
+        communicationsIdentitySet declares."""
+        return _declared_by_derived(self.name, lower)
 
 
-def _type(name: str, *props: Property, open: bool = True) -> GraphType:
-    return GraphType(name, MappingProxyType({p.name: p for p in props}), open=open)
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One operation of the calls family, as the SDK names it (a command and parameter set)."""
+
+    name: str  # New-MgBetaCommunicationCall
+    api_version: str
+    variant: str  # the SDK's parameter-set base name: Create, List, Get, Invite, ...
+    method: str
+    path: str  # as described: /communications/calls/{call-id}/participants/microsoft.graph.invite
+    ids: tuple[tuple[str, str], ...]  # (path parameter, PowerShell name): ("call-id", "CallId")
+    body: str | None  # the request body's type
+    body_required: bool
+    response: str | None  # the response's type (or its items' type)
+    returns: Literal["object", "collection", "count", "nothing"]
+    pageable: bool
+    query: tuple[str, ...]  # OData query options: $top, $filter, ...
+    summary: str
+
+    @property
+    def wire_path(self) -> str:
+        """The path sent: actions in their documented, unqualified form (`.../invite`), as Graph's
+        HTTP examples write them."""
+        return self.path.replace("/microsoft.graph.", "/")
 
 
-def _string(name: str, *, required: bool = False, max_length: int | None = None) -> Property:
-    return Property(name, "string", required=required, max_length=max_length)
-
-
-def _boolean(name: str) -> Property:
-    return Property(name, "boolean")
-
-
-def _int32(name: str, *, required: bool = False) -> Property:
-    return Property(name, "int32", required=required)
-
-
-def _identity(name: str) -> Property:
-    return Property(name, "object", "identity")
-
-
-ENUMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+# Graph's documentation, not its description, says these: (type, property) -> settings.
+_CONSTRAINTS: Final[Mapping[tuple[str, str], Mapping[str, Any]]] = MappingProxyType(
     {
-        "endpointType": (
-            "default",
-            "voicemail",
-            "skypeForBusiness",
-            "skypeForBusinessVoipPhone",
-            "unknownFutureValue",
-        ),
-        # PascalCase members in the CSDL; responses say "Running", notifications "completed".
-        "operationStatus": ("NotStarted", "Running", "Completed", "Failed"),
+        # "Inviting up to 5 participants is supported."
+        ("invitePostRequestBody", "participants"): {
+            "required": True,
+            "min_items": 1,
+            "max_items": 5,
+        },
+        # "Max limit is 256 chars."
+        ("invitePostRequestBody", "clientContext"): {"max_length": 256},
+        ("commsOperation", "clientContext"): {"max_length": 256},
+        ("invitationParticipantInfo", "identity"): {"required": True, "names_identity": True},
+        # CSDL Nullable="false" (an entity's id is too, but Graph assigns it: bodies omit it)
+        ("commsOperation", "status"): {"required": True},
+        ("resultInfo", "code"): {"required": True},
+        ("resultInfo", "subcode"): {"required": True},
+        ("inviteParticipantsOperation", "participants"): {"required": True},
     }
 )
+# Types the CSDL does not mark OpenType (the OpenAPI conversion marks every type open).
+_CLOSED: Final = frozenset({"resultInfo"})
+_TABLE_FILE: Final = Path(__file__).with_name("_calls.json")
 
-_IDENTITY = _type("identity", _string("displayName"), _string("id"))
-_IDENTITY_SET = _type(
-    "identitySet", _identity("application"), _identity("device"), _identity("user")
-)
-_INVITATION_PARTICIPANT_INFO = _type(
-    "invitationParticipantInfo",
-    Property("endpointType", "enum", "endpointType", beta_only=True),
-    _boolean("hidden"),
-    Property("identity", "object", "identitySet", required=True, names_identity=True),
-    _string("participantId"),
-    _boolean("removeFromDefaultAudioRoutingGroup"),
-    _string("replacesCallId"),
-)
-_PARTICIPANTS = Property(
-    "participants",
-    "object",
-    "invitationParticipantInfo",
-    collection=True,
-    required=True,
-    min_items=1,
-    max_items=5,  # "Inviting up to 5 participants is supported."
-)
-_CLIENT_CONTEXT = _string("clientContext", max_length=256)  # "Max limit is 256 chars."
-_ENTITY = _type("entity", _string("id", required=True))
-_COMMS_OPERATION = _ENTITY.derive(
-    "commsOperation",
-    _CLIENT_CONTEXT,
-    Property("resultInfo", "object", "resultInfo"),
-    Property("status", "enum", "operationStatus", required=True),
-)
+
+@cache
+def _table() -> dict[str, Any]:
+    with _TABLE_FILE.open(encoding="utf-8") as file:
+        return json.load(file)  # type: ignore[no-any-return]
+
+
+def _described(name: str) -> list[tuple[str, dict[str, Any]]]:
+    """(version, description) of a type in each version that describes it, beta first."""
+    types = _table()["types"]
+    return [(v, types[v][name]) for v in API_VERSIONS if name in types[v]]
+
+
+@cache
+def _graph_type(name: str) -> GraphType | None:
+    described = _described(name)
+    if not described or "enum" in described[0][1]:
+        return None
+    base_name = described[0][1].get("base")
+    base = _graph_type(base_name) if base_name else None
+    own: dict[str, Property] = {}
+    for version, description in described:
+        for prop_name, (expression, text) in description["properties"].items():
+            known = own.get(prop_name)
+            if known is not None:
+                own[prop_name] = _with_version(known, version)
+                continue
+            own[prop_name] = _property(name, prop_name, expression, text, version)
+    properties = {**(base.properties if base else {}), **own}
+    derived = sorted({d for _, description in described for d in description.get("derived", ())})
+    return GraphType(
+        name,
+        MappingProxyType(properties),
+        base=base,
+        open=name not in _CLOSED,
+        derived=tuple(derived),
+    )
+
+
+def _with_version(prop: Property, version: str) -> Property:
+    fields = {f: getattr(prop, f) for f in Property.__dataclass_fields__ if f != "sdk_name"}
+    fields["versions"] = prop.versions | {version}
+    return Property(**fields)
+
+
+def _property(owner: str, name: str, expression: str, text: str, version: str) -> Property:
+    collection = expression.startswith("[")
+    target = expression.strip("[]")
+    kind = _SCALARS.get(target)
+    settings = dict(_CONSTRAINTS.get((owner, name), {}))
+    if kind is None:
+        described = _described(target)
+        kind = "enum" if described and "enum" in described[0][1] else "object"
+        if not described:
+            kind, target = "json", ""  # a type the subset does not carry: any JSON
+    elif kind == "formatted":
+        pass
+    else:
+        target = ""
+    return Property(
+        name,
+        kind,
+        target if kind in {"enum", "object", "formatted"} else "",
+        collection=collection,
+        versions=frozenset({version}),
+        description=text,
+        **settings,
+    )
+
+
+@cache
+def _declared_by_derived(type_name: str, lower: str) -> Property | None:
+    found: list[Property] = []
+    pending = list(TYPES[type_name].derived)
+    while pending:
+        derived = _graph_type(pending.pop())
+        if derived is None:
+            continue
+        prop = derived.by_lower.get(lower)
+        if prop is not None:
+            found.append(prop)
+        pending.extend(derived.derived)
+    if found and all(
+        (p.name, p.kind, p.type, p.collection)
+        == (found[0].name, found[0].kind, found[0].type, found[0].collection)
+        for p in found
+    ):
+        return found[0]
+    return None
+
+
+class _Types(Mapping[str, GraphType]):
+    """The complex types by name, built on first use."""
+
+    def __getitem__(self, name: str) -> GraphType:
+        gtype = _graph_type(name)
+        if gtype is None:
+            raise KeyError(name)
+        return gtype
+
+    def __iter__(self) -> Iterator[str]:
+        names = {
+            n for v in API_VERSIONS for n, d in _table()["types"][v].items() if "enum" not in d
+        }
+        return iter(sorted(names))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and _graph_type(name) is not None
+
+
+class _ODataTypes(Mapping[str, GraphType]):
+    """The types an ``@odata.type`` value names: ``#microsoft.graph.<name>``."""
+
+    _PREFIX = "#microsoft.graph."
+
+    def __getitem__(self, odata_type: str) -> GraphType:
+        if not odata_type.startswith(self._PREFIX) or odata_type.endswith("PostRequestBody"):
+            raise KeyError(odata_type)
+        return TYPES[odata_type.removeprefix(self._PREFIX)]
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._PREFIX + n for n in TYPES if not n.endswith(("PostRequestBody", "Response")))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _Enums(Mapping[str, tuple[str, ...]]):
+    """Enum members by enum name; beta's members where the versions differ."""
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        return _enum(name)
+
+    def __iter__(self) -> Iterator[str]:
+        names = {n for v in API_VERSIONS for n, d in _table()["types"][v].items() if "enum" in d}
+        return iter(sorted(names))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@cache
+def _enum(name: str) -> tuple[str, ...]:
+    described = _described(name)
+    if not described or "enum" not in described[0][1]:
+        raise KeyError(name)
+    return tuple(described[0][1]["enum"])
+
+
+class _Commands(Mapping[str, tuple[Command, ...]]):
+    """The operations of each command name (a command with its parameter sets)."""
+
+    def __getitem__(self, name: str) -> tuple[Command, ...]:
+        found = _commands().get(name.lower())
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (commands[0].name for commands in _commands().values())
+
+    def __len__(self) -> int:
+        return len(_commands())
+
+
+@cache
+def _commands() -> dict[str, tuple[Command, ...]]:
+    grouped: dict[str, list[Command]] = {}
+    for entry in _table()["commands"]:
+        command = Command(
+            name=entry["name"],
+            api_version=entry["api_version"],
+            variant=entry["variant"],
+            method=entry["method"],
+            path=entry["path"],
+            ids=tuple((wire, ps) for wire, ps in entry["ids"]),
+            body=entry.get("body"),
+            body_required=entry.get("body_required", False),
+            response=entry.get("response"),
+            returns=entry["returns"],
+            pageable=entry.get("pageable", False),
+            query=tuple(entry.get("query", ())),
+            summary=entry["summary"],
+        )
+        grouped.setdefault(command.name.lower(), []).append(command)
+    return {name: tuple(commands) for name, commands in grouped.items()}
+
+
+TYPES: Final[Mapping[str, GraphType]] = _Types()
+ODATA_TYPES: Final[Mapping[str, GraphType]] = _ODataTypes()
+ENUMS: Final[Mapping[str, tuple[str, ...]]] = _Enums()
+COMMANDS: Final[Mapping[str, tuple[Command, ...]]] = _Commands()
 
 # The body of POST .../participants/invite: the action's parameters. Not a Graph type, so no
 # @odata.type selects it. Open, as the SDK's body model takes any key (the wire: check_wire_body).
-INVITE_BODY: Final = _type("invitePostRequestBody", _PARTICIPANTS, _CLIENT_CONTEXT)
-
-_GRAPH_TYPES = (
-    _IDENTITY,
-    _IDENTITY.derive("communicationsUserIdentity", _string("tenantId")),
-    _IDENTITY.derive(
-        "communicationsApplicationIdentity", _string("applicationType"), _boolean("hidden")
-    ),
-    _IDENTITY.derive(
-        "communicationsApplicationInstanceIdentity", _boolean("hidden"), _string("tenantId")
-    ),
-    _IDENTITY.derive("communicationsPhoneIdentity"),
-    _IDENTITY.derive("communicationsGuestIdentity", _string("email")),
-    _IDENTITY.derive("communicationsEncryptedIdentity"),
-    _IDENTITY.derive(
-        "azureCommunicationServicesUserIdentity", _string("azureCommunicationServicesResourceId")
-    ),
-    _IDENTITY_SET,
-    _IDENTITY_SET.derive(
-        "communicationsIdentitySet",
-        _identity("applicationInstance"),
-        _identity("assertedIdentity"),
-        _identity("azureCommunicationServicesUser"),
-        _identity("encrypted"),
-        Property("endpointType", "enum", "endpointType"),
-        _identity("guest"),
-        _identity("onPremises"),
-        _identity("phone"),
-    ),
-    _INVITATION_PARTICIPANT_INFO,
-    _type(
-        "resultInfo",
-        _int32("code", required=True),
-        _string("message"),
-        _int32("subcode", required=True),
-        open=False,
-    ),
-    _ENTITY,
-    _COMMS_OPERATION,
-    _COMMS_OPERATION.derive(
-        "inviteParticipantsOperation",
-        Property(
-            "participants", "object", "invitationParticipantInfo", collection=True, required=True
-        ),
-    ),
-)
-
-TYPES: Final[Mapping[str, GraphType]] = MappingProxyType(
-    {t.name: t for t in (*_GRAPH_TYPES, INVITE_BODY)}
-)
-ODATA_TYPES: Final[Mapping[str, GraphType]] = MappingProxyType(
-    {t.odata_type: t for t in _GRAPH_TYPES}
-)
+INVITE_BODY: Final = TYPES["invitePostRequestBody"]

@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -27,8 +27,10 @@ from bridge._retry import RetryPolicy
 if TYPE_CHECKING:
     from bridge._auth import TokenProvider
     from bridge._environments import Environment
+    from bridge._resources import ApiVersion, Calls
+    from bridge._schema import Command
 
-__all__ = ["Session", "connect"]
+__all__ = ["CommandResult", "Session", "connect"]
 
 API_VERSIONS = ("beta", "v1.0")
 UNDECLARED_KEYS_ENV = "MGBRIDGE_UNDECLARED_KEYS"
@@ -112,12 +114,13 @@ class Session:
         verbatim_undeclared_keys: bool = False,
     ) -> None:
         # Imported here, once per session, so that `import bridge` stays light.
-        from bridge._shape import build_invite_request, check_id
+        from bridge._shape import build_command_request, build_invite_request, check_id
 
         self.environment = environment
         self._client = client
         self._tokens = tokens
         self._build_invite_request = build_invite_request
+        self._build_command_request = build_command_request
         self._check_id = check_id
         self._verbatim = verbatim_undeclared_keys
         self._graph_root = environment.graph_endpoint.rstrip("/")
@@ -233,6 +236,111 @@ class Session:
         )
         return self._operation(response, request.call_id, request.api_version)
 
+    # -- the calls family ---------------------------------------------------------------------
+
+    @property
+    def calls(self) -> Calls:
+        """The calls of Graph beta as a navigable resource: ``session.calls.create(body)``,
+        ``session.calls[call_id].participants.list()``, ``.mute(...)``; ``session.v1.calls`` for
+        v1.0."""
+        from bridge._resources import Calls
+
+        return Calls(self, "beta")
+
+    @property
+    def v1(self) -> ApiVersion:
+        """The v1.0 API: ``session.v1.calls``."""
+        from bridge._resources import ApiVersion
+
+        return ApiVersion(self, "v1.0")
+
+    def command(
+        self,
+        name: str,
+        *,
+        ids: Mapping[str, Any] | None = None,
+        input_object: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | str | None = None,
+        expanded: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        all_pages: bool = False,
+        page_size: int | None = None,
+        headers: Mapping[str, Any] | None = None,
+        what_if: bool = False,
+    ) -> CommandResult | PlannedRequest:
+        """Runs a command of the calls family by the SDK's name, e.g.
+        ``session.command("Invoke-MgBetaMuteCommunicationCallParticipant", ids={"CallId": c,
+        "ParticipantId": p}, body={"ClientContext": "..."})``.
+
+        ``ids`` (the SDK's parameter names) choose the operation (list or get); ``input_object``
+        holds them instead. ``body`` is -BodyParameter, ``expanded`` the body's properties as
+        parameters; ``query`` OData options (``top``, ``filter``, ``select``, ``count``, ...).
+        A list returns its first page, or with ``all_pages`` every page (``page_size`` items
+        each), or with ``top`` up to that many items across pages. With ``what_if`` nothing is
+        sent. Errors as for `invite`.
+        """
+        self._check_open()
+        request = self._build_command_request(
+            name,
+            ids=ids,
+            input_object=input_object,
+            body=body,
+            expanded=expanded,
+            query=query,
+            verbatim_undeclared_keys=self._verbatim,
+        )
+        command = request.command
+        params = dict(request.query)
+        if all_pages and page_size:
+            params["$top"] = str(page_size)
+        url = self._graph_root + request.path
+        if params:
+            url += "?" + urlencode(params, quote_via=quote, safe="$,")
+        content = None
+        if request.body is not None:
+            content = json.dumps(request.body, ensure_ascii=False, separators=(",", ":")).encode()
+        has_body = content is not None
+        if what_if:
+            planned = self._client.build_request(
+                command.method,
+                url,
+                content=content,
+                headers=self._headers(headers, has_body, "<redacted>"),
+            )
+            shown = {k.decode("latin-1"): v.decode("latin-1") for k, v in planned.headers.raw}
+            return PlannedRequest(command.method, url, redact_headers(shown), request.body)
+        response = send(
+            self._client,
+            command.method,
+            url,
+            headers=self._headers(headers, has_body),
+            content=content,
+        )
+        if command.returns == "nothing":
+            return CommandResult(command, None, response.headers)
+        if command.returns == "count":
+            return CommandResult(command, _count(response), response.headers)
+        data = _json_object(response)
+        if command.returns == "object":
+            return CommandResult(command, data, response.headers)
+        items = list(_page_items(data, response))
+        count = data.get("@odata.count")
+        top = int(params["$top"]) if "$top" in params and not all_pages else None
+        link = data.get("@odata.nextLink")
+        while isinstance(link, str) and (all_pages or (top is not None and len(items) < top)):
+            # Follow nextLink only within this session's Graph root: the token goes with it.
+            if not link.startswith(self._graph_root + "/"):
+                break
+            response = send(self._client, "GET", link, headers=self._headers(headers, False))
+            data = _json_object(response)
+            items.extend(_page_items(data, response))
+            link = data.get("@odata.nextLink")
+        if top is not None:
+            del items[top:]
+        return CommandResult(
+            command, items, response.headers, count=count, next_link=None if all_pages else link
+        )
+
     # -- operations -------------------------------------------------------------------------
 
     def get_operation(
@@ -333,17 +441,7 @@ class Session:
 
     @staticmethod
     def _operation(response: httpx.Response, call_id: str, api_version: str) -> Operation:
-        content = response.content
-        try:
-            data = json.loads(content) if content else {}
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            raise TransportError(
-                f"{response.request.method} {response.request.url}: the {response.status_code} "
-                "response is not a JSON object; the request was processed.",
-                may_have_been_processed=True,
-            )
+        data = _json_object(response)
         return Operation(
             data,
             call_id=call_id,
@@ -351,6 +449,75 @@ class Session:
             location=response.headers.get("Location", ""),
             response_headers=response.headers,
         )
+
+
+class CommandResult:
+    """What a command of the calls family returned.
+
+    ``value`` is the Graph JSON object, the list of items of a list (every page asked for), the
+    count of a ``$count`` command, or None when Graph answered 204. ``type`` names the Graph type
+    of the object or items; ``count`` is ``@odata.count`` when the count was asked for;
+    ``next_link`` the link to the pages not read.
+    """
+
+    __slots__ = ("command", "count", "next_link", "response_headers", "value")
+
+    def __init__(
+        self,
+        command: Command,
+        value: Any,
+        response_headers: Mapping[str, str],
+        *,
+        count: int | None = None,
+        next_link: str | None = None,
+    ) -> None:
+        self.command = command
+        self.value = value
+        self.response_headers = response_headers
+        self.count = count
+        self.next_link = next_link
+
+    @property
+    def type(self) -> str | None:
+        return self.command.response
+
+    def __repr__(self) -> str:
+        return f"CommandResult({self.command.name!r}, {self.value!r})"
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    content = response.content
+    try:
+        data = json.loads(content) if content else {}
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise TransportError(
+            f"{response.request.method} {response.request.url}: the {response.status_code} "
+            "response is not a JSON object; the request was processed.",
+            may_have_been_processed=True,
+        )
+    return data
+
+
+def _page_items(data: dict[str, Any], response: httpx.Response) -> list[Any]:
+    items = data.get("value")
+    if not isinstance(items, list):
+        raise TransportError(
+            f"GET {response.request.url}: the response holds no list of items (value).",
+            may_have_been_processed=True,
+        )
+    return items
+
+
+def _count(response: httpx.Response) -> int:
+    text = response.text.strip().lstrip("\ufeff")
+    if not text.isdigit():
+        raise TransportError(
+            f"GET {response.request.url}: the count is not a number: {text[:40]!r}",
+            may_have_been_processed=True,
+        )
+    return int(text)
 
 
 def _merge_headers(headers: dict[str, str], extra: Mapping[str, Any]) -> None:

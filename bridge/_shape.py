@@ -14,6 +14,7 @@ The rules (DESIGN.md, "Wire behaviour"), all driven by `bridge._schema`:
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -23,9 +24,27 @@ from typing import Any, Final
 from urllib.parse import quote
 
 from bridge._exceptions import BodyError
-from bridge._schema import API_VERSIONS, ENUMS, INVITE_BODY, ODATA_TYPES, TYPES, GraphType, Property
+from bridge._schema import (
+    API_VERSIONS,
+    COMMANDS,
+    ENUMS,
+    INVITE_BODY,
+    ODATA_TYPES,
+    TYPES,
+    Command,
+    GraphType,
+    Property,
+)
 
-__all__ = ["InviteRequest", "build_invite_request", "check_wire_body", "powershell_view"]
+__all__ = [
+    "CommandRequest",
+    "InviteRequest",
+    "build_command_request",
+    "build_invite_request",
+    "check_wire_body",
+    "check_wire_request",
+    "powershell_view",
+]
 
 MAX_DEPTH: Final = 64
 MAX_CALL_ID_LENGTH: Final = 256
@@ -37,7 +56,6 @@ _CONTROL_CHARS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _INT64: Final = 1 << 63  # Graph's widest integer (Edm.Int64); also keeps str(int) within limits
 _INT32: Final = 1 << 31
 _BOOLEANS: Final = {"true": True, "false": False}
-_ENUM_MEMBERS: Final = {name: {m.lower(): m for m in members} for name, members in ENUMS.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +85,7 @@ def build_invite_request(
     `client_context` and `additional_properties` are the InviteExpanded set's parameters. `call_id`
     or `input_object` (a mapping holding CallId) names the call.
     """
-    beta = _is_beta(api_version)
+    _check_version(api_version)
     call_id = _call_id(call_id, input_object)
     if body is None:
         body = _expanded_body(participants, client_context, additional_properties)
@@ -82,10 +100,213 @@ def build_invite_request(
         body = _parse_json(body)
     if not isinstance(body, Mapping):
         raise _mismatch("BodyParameter", "JSON object", body)
-    shaped = _Shaper(beta, verbatim_undeclared_keys).object(body, INVITE_BODY, "", 0)
+    shaped = _Shaper(api_version, verbatim_undeclared_keys).object(body, INVITE_BODY, "", 0)
     _check_body_size(shaped)
     path = f"/{api_version}/communications/calls/{quote(call_id, safe='')}/participants/invite"
     return InviteRequest(call_id, api_version, path, shaped)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRequest:
+    """A request of the calls family ready to send: the operation, where it goes, the query and
+    the exact JSON body (None when the operation takes none)."""
+
+    command: Command
+    path: str  # "/beta/communications/calls/<quoted id>/participants"
+    query: dict[str, str]
+    body: dict[str, Any] | None
+
+
+# OData query options by every name a caller may use for them (the SDK's parameter names, the
+# option's own name with or without "$", Python's keyword spellings).
+_QUERY_OPTIONS: Final = {
+    "top": "$top",
+    "skip": "$skip",
+    "search": "$search",
+    "filter": "$filter",
+    "count": "$count",
+    "sort": "$orderby",
+    "orderby": "$orderby",
+    "property": "$select",
+    "select": "$select",
+    "expandproperty": "$expand",
+    "expand_property": "$expand",
+    "expand": "$expand",
+}
+
+
+def build_command_request(
+    name: str,
+    *,
+    ids: Mapping[str, Any] | None = None,
+    input_object: Mapping[str, Any] | None = None,
+    body: Mapping[str, Any] | str | None = None,
+    expanded: Mapping[str, Any] | None = None,
+    query: Mapping[str, Any] | None = None,
+    verbatim_undeclared_keys: bool = False,
+) -> CommandRequest:
+    """Shape and check a request of the calls family given as its SDK command takes it; raise
+    `BodyError` (naming the parameter or body path) if anything is wrong.
+
+    `name` is the SDK's command name (``Get-MgBetaCommunicationCallParticipant``), which also
+    fixes the API version. `ids` gives the path's ids by the SDK's parameter names (``CallId``,
+    any casing) and chooses among the command's operations (list or get); `input_object` holds
+    them instead (ViaIdentity). `body` is -BodyParameter (a mapping or JSON text); `expanded`
+    the body's properties as parameters (``Participants``, ``AdditionalProperties``, ...).
+    `query` takes OData options (``top``, ``filter``, ``select``, ...) the operation allows.
+    """
+    operations = COMMANDS.get(name)
+    if operations is None:
+        raise BodyError("is not a command of the calls family", path="command", got=_describe(name))
+    command, values = _choose_operation(operations, ids, input_object)
+    segments = [f"/{command.api_version}{command.wire_path}"]
+    path = segments[0]
+    for wire, ps_name in command.ids:
+        noun = _words(ps_name)
+        path = path.replace("{" + wire + "}", quote(check_id(values[wire], ps_name, noun), safe=""))
+    shaped = None
+    if command.body is not None:
+        shaped = _command_body(command, body, expanded, verbatim_undeclared_keys)
+    elif body is not None or expanded:
+        raise BodyError(
+            f"{command.name} takes no request body",
+            path="BodyParameter" if body is not None else next(iter(expanded or {}), ""),
+            expected="no body",
+            got="a body",
+        )
+    return CommandRequest(command, path, _query(command, query or {}), shaped)
+
+
+def _choose_operation(
+    operations: Sequence[Command], ids: Mapping[str, Any] | None, input_object: Any
+) -> tuple[Command, dict[str, Any]]:
+    """The operation the given ids select (List without the item's id, Get with it), and the
+    ids' values by their wire names."""
+    if input_object is not None:
+        if ids:
+            raise BodyError("cannot be combined with ids", path="InputObject", got="both")
+        if isinstance(input_object, str):
+            input_object = _parse_json(input_object, "InputObject")
+        if not isinstance(input_object, Mapping):
+            raise _mismatch("InputObject", "object holding the ids", input_object)
+        command = max(operations, key=lambda c: len(c.ids))
+        given = {k.lower(): v for k, v in input_object.items() if isinstance(k, str)}
+        values = {}
+        for wire, ps_name in command.ids:
+            value = given.get(ps_name.lower())
+            if value is None:
+                # The SDK's words for it, so that scripts matching on them keep working.
+                raise BodyError(
+                    f"InputObject has null value for InputObject.{ps_name}",
+                    path=f"InputObject.{ps_name}",
+                    expected="string",
+                    got="None",
+                )
+            values[wire] = value
+        return command, values
+    given = {}
+    for key, value in (ids or {}).items():
+        if value is not None:
+            given[str(key).lower().replace("-", "")] = (key, value)
+    for command in operations:
+        wanted = {ps_name.lower() for _, ps_name in command.ids}
+        if wanted == set(given):
+            return command, {wire: given[ps.lower()][1] for wire, ps in command.ids}
+    command = min(operations, key=lambda c: len(c.ids))
+    known = {ps.lower() for c in operations for _, ps in c.ids}
+    for key, (given_key, _) in given.items():
+        if key not in known:
+            raise BodyError(
+                f"is not an id of {command.name}", path=str(given_key), got=_describe(given_key)
+            )
+    # Name the first id missing from the operation that needs the fewest more.
+    for _, ps_name in sorted(
+        ((w, p) for c in operations for w, p in c.ids), key=lambda item: len(item[1])
+    ):
+        if ps_name.lower() not in given:
+            raise BodyError(
+                f"the {_words(ps_name)} is required", path=ps_name, expected="string", got="None"
+            )
+    raise AssertionError("unreachable: every id is known and none is missing")
+
+
+def _command_body(
+    command: Command,
+    body: Mapping[str, Any] | str | None,
+    expanded: Mapping[str, Any] | None,
+    verbatim: bool,
+) -> dict[str, Any]:
+    assert command.body is not None
+    if body is None:
+        body = dict(_expanded_properties(expanded or {}))
+    elif expanded:
+        raise BodyError(
+            "cannot be combined with the body's properties as parameters",
+            path="BodyParameter",
+            expected="BodyParameter or the expanded parameters",
+            got="both",
+        )
+    elif isinstance(body, str):
+        body = _parse_json(body)
+    if not isinstance(body, Mapping):
+        raise _mismatch("BodyParameter", "JSON object", body)
+    shaped = _Shaper(command.api_version, verbatim).object(body, TYPES[command.body], "", 0)
+    _check_body_size(shaped)
+    return shaped
+
+
+def _expanded_properties(expanded: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """The expanded parameters as body keys; AdditionalProperties' entries join them."""
+    given = {
+        str(name).lower(): name for name in expanded if str(name).lower() != "additionalproperties"
+    }
+    for name, value in expanded.items():
+        if str(name).lower() != "additionalproperties":
+            yield name, value
+            continue
+        if not isinstance(value, Mapping):
+            raise _mismatch("AdditionalProperties", "object", value)
+        for key, item in value.items():
+            if isinstance(key, str) and key.lower() in given:
+                raise BodyError(
+                    f"is given both as -{given[key.lower()]} and in AdditionalProperties",
+                    path=key,
+                    expected="one of the two",
+                    got="both",
+                )
+            yield key, item
+
+
+def _query(command: Command, options: Mapping[str, Any]) -> dict[str, str]:
+    query: dict[str, str] = {}
+    for key, value in options.items():
+        if value is None or value is False:
+            continue
+        option = _QUERY_OPTIONS.get(str(key).lower().lstrip("$"))
+        if option is None or option not in command.query:
+            allowed = ", ".join(command.query) or "none"
+            raise BodyError(
+                f"is not a query option of {command.name} ({command.variant}); it takes {allowed}",
+                path=str(key),
+                got=_describe(key),
+            )
+        if isinstance(value, bool):
+            text = "true"
+        elif isinstance(value, (list, tuple)):
+            text = ",".join(_as_string(v, str(key)) for v in value)
+        elif option in {"$top", "$skip"}:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise _mismatch(str(key), "a whole number, 0 or more", value)
+            text = str(value)
+        else:
+            text = _as_string(value, str(key))
+        query[option] = text
+    return query
+
+
+def _words(ps_name: str) -> str:
+    """CallId -> "call id", CommsOperationId -> "comms operation id"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", ps_name).lower()
 
 
 def check_wire_body(body: Any, api_version: str) -> None:
@@ -93,7 +314,7 @@ def check_wire_body(body: Any, api_version: str) -> None:
 
     Raises `BodyError` with the path in wire camelCase (``participants[0].identity``).
     """
-    beta = _is_beta(api_version)
+    version = _check_version(api_version)
     if not isinstance(body, dict):
         raise _mismatch("", "JSON object", body)
     # The SDK's body model is open, but on the wire these are the parameters of an OData action,
@@ -108,7 +329,30 @@ def check_wire_body(body: Any, api_version: str) -> None:
                 expected="participants or clientContext",
                 got=_describe(key),
             )
-    _check_object(body, INVITE_BODY, "", beta)
+    _check_object(body, INVITE_BODY, "", version)
+
+
+def check_wire_request(command: Command, body: Any) -> None:
+    """`check_wire_body` for any operation of the calls family: an action's body holds only the
+    parameters the action declares; a resource's body is checked as its (open) type."""
+    if command.body is None:
+        return
+    if command.body == INVITE_BODY.name:
+        check_wire_body(body, command.api_version)
+        return
+    if not isinstance(body, dict):
+        raise _mismatch("", "JSON object", body)
+    gtype = TYPES[command.body]
+    if command.body.endswith("PostRequestBody"):
+        for key in body:
+            if "@" not in key and key not in gtype.properties:
+                raise BodyError(
+                    f"is not a parameter of the {command.wire_path.rsplit('/', 1)[1]} action",
+                    path=key,
+                    expected=" or ".join(gtype.properties) or "no parameters",
+                    got=_describe(key),
+                )
+    _check_object(body, gtype, "", command.api_version)
 
 
 def powershell_view(
@@ -121,7 +365,7 @@ def powershell_view(
     gtype = TYPES.get(type_name)
     if gtype is None:
         raise ValueError(f"unknown Graph type {type_name!r}")
-    return _view(graph_json, gtype, _is_beta(api_version))
+    return _view(graph_json, gtype, _check_version(api_version))
 
 
 # -- shaping --------------------------------------------------------------------------------------
@@ -130,10 +374,10 @@ def powershell_view(
 class _Shaper:
     """One shaping walk: the API version and the casing option, shared by the recursion."""
 
-    __slots__ = ("beta", "verbatim")
+    __slots__ = ("verbatim", "version")
 
-    def __init__(self, beta: bool, verbatim: bool) -> None:
-        self.beta = beta
+    def __init__(self, version: str, verbatim: bool) -> None:
+        self.version = version
         self.verbatim = verbatim
 
     def object(self, value: Any, declared: GraphType, path: str, depth: int) -> dict[str, Any]:
@@ -155,17 +399,18 @@ class _Shaper:
             if "@" in key:
                 name, shaped = key, self.json(item, where, depth + 1)
             elif (prop := gtype.by_lower.get(lower)) is None:
-                if not gtype.open:
+                # A key that a derived type declares is shaped by that declaration (`phone` of an
+                # identitySet, communicationsIdentitySet's); the SDK's models know no subtypes.
+                derived = None if self.verbatim else gtype.declared_by_derived(lower)
+                if derived is not None:
+                    name, shaped = derived.name, self.value(item, derived, where, depth + 1)
+                elif not gtype.open:
                     raise _undeclared(gtype, key, where)
-                name = key if self.verbatim else _lower_camel(key)
-                shaped = self.json(item, where, depth + 1)
-            elif prop.beta_only and not self.beta:
-                raise BodyError(
-                    f"{prop.name} is declared only in beta, not in v1.0",
-                    path=where,
-                    expected="a v1.0 property",
-                    got=_describe(key),
-                )
+                else:
+                    name = key if self.verbatim else _lower_camel(key)
+                    shaped = self.json(item, where, depth + 1)
+            elif self.version not in prop.versions:
+                raise _other_version(prop, self.version, key, where)
             else:
                 name, shaped = prop.name, self.value(item, prop, where, depth + 1)
             if name in out:  # Unicode oddities (final sigma) only; _entries catches the rest
@@ -207,11 +452,19 @@ class _Shaper:
                 return flag
             raise _mismatch(path, "boolean", item)
         if kind == "enum":
-            member = _ENUM_MEMBERS[prop.type].get(item.lower()) if isinstance(item, str) else None
+            member = _enum_members(prop.type).get(item.lower()) if isinstance(item, str) else None
             if member is None:
                 raise _mismatch(path, _expected(prop), item)
             return member
-        return _int32(item, path)
+        if kind == "int32":
+            return _int32(item, path)
+        if kind == "formatted":
+            if not isinstance(item, str):
+                raise _mismatch(path, _expected(prop), item)
+            return _text(item, path)
+        if kind == "json":
+            return self.json(item, path, depth)
+        return _wide_number(item, kind, path)
 
     def json(self, item: Any, path: str, depth: int) -> Any:
         """An undeclared value: any JSON, its object keys cased like undeclared keys."""
@@ -364,13 +617,13 @@ def check_id(value: Any, path: str, noun: str = "call id") -> str:
     return text
 
 
-def _parse_json(text: str) -> Any:
+def _parse_json(text: str, path: str = "BodyParameter") -> Any:
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
         raise BodyError(
             f"is not valid JSON: {exc}",
-            path="BodyParameter",
+            path=path,
             expected="JSON object",
             got="invalid JSON",
         ) from None
@@ -392,7 +645,7 @@ def _check_body_size(body: dict[str, Any]) -> None:
 # -- wire checks ----------------------------------------------------------------------------------
 
 
-def _check_object(value: Any, declared: GraphType, path: str, beta: bool) -> None:
+def _check_object(value: Any, declared: GraphType, path: str, version: str) -> None:
     if not isinstance(value, dict):
         raise _mismatch(path, f"{declared.name} object", value)
     odata_type = value.get(_ODATA_TYPE)
@@ -402,7 +655,7 @@ def _check_object(value: Any, declared: GraphType, path: str, beta: bool) -> Non
         gtype = _subtype(declared, odata_type, _join(path, _ODATA_TYPE))
     for key, item in value.items():
         prop = gtype.properties.get(key)
-        if prop is None or (prop.beta_only and not beta):
+        if prop is None or (version not in prop.versions):
             if not gtype.open and "@" not in key:
                 raise _undeclared(gtype, key, _join(path, key))
             continue  # a dynamic property or an annotation: any JSON
@@ -417,16 +670,16 @@ def _check_object(value: Any, declared: GraphType, path: str, beta: bool) -> Non
                 raise _mismatch(where, _expected(prop), item)
             _check_count(len(item), prop, where)
             for i, element in enumerate(item):
-                _check_single(element, prop, f"{where}[{i}]", beta)
+                _check_single(element, prop, f"{where}[{i}]", version)
         else:
-            _check_single(item, prop, where, beta)
+            _check_single(item, prop, where, version)
     _check_required(value, gtype, path)
 
 
-def _check_single(item: Any, prop: Property, path: str, beta: bool) -> None:
+def _check_single(item: Any, prop: Property, path: str, version: str) -> None:
     kind = prop.kind
     if kind == "object":
-        _check_object(item, TYPES[prop.type], path, beta)
+        _check_object(item, TYPES[prop.type], path, version)
         if prop.names_identity:
             _check_names_identity(item, path)
     elif kind == "string":
@@ -438,23 +691,28 @@ def _check_single(item: Any, prop: Property, path: str, beta: bool) -> None:
             raise _mismatch(path, "boolean", item)
     elif kind == "enum":
         # Enum members are matched ignoring case (spec §6: the service's own casing varies).
-        if not (isinstance(item, str) and item.lower() in _ENUM_MEMBERS[prop.type]):
+        if not (isinstance(item, str) and item.lower() in _enum_members(prop.type)):
             raise _mismatch(path, _expected(prop), item)
-    else:
+    elif kind == "int32":
         _int32(item, path)
+    elif kind == "formatted":
+        if not isinstance(item, str):
+            raise _mismatch(path, _expected(prop), item)
+    elif kind != "json":
+        _wide_number(item, kind, path)
 
 
 # -- PowerShell view ------------------------------------------------------------------------------
 
 
-def _view(obj: Mapping[str, Any], gtype: GraphType, beta: bool) -> dict[str, Any]:
+def _view(obj: Mapping[str, Any], gtype: GraphType, version: str) -> dict[str, Any]:
     # As the SDK's models: every declared property (None when absent), then AdditionalProperties
     # with the rest, @odata.type included (ps-sdk-behavior.md §2.1, §3). Those models know no
     # subtypes, so @odata.type selects none: a PSTN number stays at
     # Identity.AdditionalProperties.phone, where SDK scripts read it. Names match ignoring case, as
     # replies are not consistent (resultInfo's subcode is also seen as subCode).
     view: dict[str, Any] = {
-        p.sdk_name: None for p in gtype.properties.values() if beta or not p.beta_only
+        p.sdk_name: None for p in gtype.properties.values() if version in p.versions
     }
     extra: dict[str, Any] = {}
     for key, item in obj.items():
@@ -464,9 +722,9 @@ def _view(obj: Mapping[str, Any], gtype: GraphType, beta: bool) -> dict[str, Any
         elif prop.kind == "object" and item is not None:
             target = TYPES[prop.type]
             if isinstance(item, Mapping):
-                item = _view(item, target, beta)
+                item = _view(item, target, version)
             elif prop.collection and isinstance(item, list):
-                item = [_view(e, target, beta) if isinstance(e, Mapping) else e for e in item]
+                item = [_view(e, target, version) if isinstance(e, Mapping) else e for e in item]
             view[prop.sdk_name] = item
         else:
             view[prop.sdk_name] = item
@@ -477,7 +735,7 @@ def _view(obj: Mapping[str, Any], gtype: GraphType, beta: bool) -> dict[str, Any
 # -- shared rules ---------------------------------------------------------------------------------
 
 
-def _is_beta(api_version: str) -> bool:
+def _check_version(api_version: str) -> str:
     if api_version not in API_VERSIONS:
         raise BodyError(
             "is not a Graph API version",
@@ -485,7 +743,7 @@ def _is_beta(api_version: str) -> bool:
             expected="beta or v1.0",
             got=_describe(api_version),
         )
-    return api_version == "beta"
+    return api_version
 
 
 def _subtype(declared: GraphType, odata_type: Any, path: str) -> GraphType:
@@ -588,6 +846,20 @@ def _int32(item: Any, path: str) -> int:
     raise _mismatch(path, "32-bit integer", item)
 
 
+def _wide_number(item: Any, kind: str, path: str) -> int | float:
+    """An Edm.Int64 (an integer) or Edm.Double (any finite number)."""
+    if isinstance(item, bool) or not isinstance(item, (int, float)):
+        raise _mismatch(path, "64-bit integer" if kind == "int64" else "number", item)
+    if kind == "int64" and not isinstance(item, int):
+        raise _mismatch(path, "64-bit integer", item)
+    return _number(item, path)
+
+
+@functools.cache
+def _enum_members(name: str) -> dict[str, str]:
+    return {m.lower(): m for m in ENUMS[name]}
+
+
 def _expected(prop: Property) -> str:
     if prop.collection:
         return f"array of {prop.type}"
@@ -595,6 +867,8 @@ def _expected(prop: Property) -> str:
         return f"{prop.type} object"
     if prop.kind == "enum":
         return "one of " + ", ".join(ENUMS[prop.type])
+    if prop.kind == "formatted":
+        return f"{prop.type} text"
     return prop.kind
 
 
@@ -619,6 +893,16 @@ def _join(path: str, key: str) -> str:
 def _mismatch(path: str, expected: str, value: Any) -> BodyError:
     got = _describe(value)
     return BodyError(f"expected {expected}, got {got}", path=path, expected=expected, got=got)
+
+
+def _other_version(prop: Property, version: str, key: str, path: str) -> BodyError:
+    (declaring,) = prop.versions
+    return BodyError(
+        f"{prop.name} is declared only in {declaring}, not in {version}",
+        path=path,
+        expected=f"a {version} property",
+        got=_describe(key),
+    )
 
 
 def _undeclared(gtype: GraphType, key: str, path: str) -> BodyError:

@@ -376,7 +376,7 @@ def test_unknown_odata_types_shape_as_the_declared_type() -> None:
 
 def test_closed_types_and_integers_follow_the_schema() -> None:
     # No type of the request tree is closed or has integers; the rules still follow the schema.
-    shaper = _Shaper(beta=True, verbatim=False)
+    shaper = _Shaper("beta", verbatim=False)
     result_info = TYPES["resultInfo"]
     assert shaper.object({"CODE": 200, "subcode": 0}, result_info, "", 0) == {
         "code": 200,
@@ -610,7 +610,7 @@ def test_powershell_view_per_version_and_tolerance() -> None:
     odd = powershell_view("inviteParticipantsOperation", {"participants": "?", "resultInfo": 5})
     assert (odd["Participants"], odd["ResultInfo"]) == ("?", 5)
     with pytest.raises(ValueError, match="unknown Graph type"):
-        powershell_view("call", {})
+        powershell_view("notAGraphType", {})
 
 
 # -- properties -----------------------------------------------------------------------------------
