@@ -206,25 +206,36 @@ def _command(
 
     command = result.command
     value = result.value
-    views: Any = None
-    if isinstance(value, dict):
-        views = [powershell_view(command.response or "entity", value, command.api_version)]
-    elif isinstance(value, list):
-        views = [
-            powershell_view(command.response or "entity", item, command.api_version)
-            if isinstance(item, dict)
-            else item
-            for item in value
-        ]
+    items = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
+    types = [_output_type(command.response, item) for item in items]
+    views = [
+        powershell_view(type_name, item, command.api_version) if isinstance(item, dict) else item
+        for type_name, item in zip(types, items, strict=True)
+    ]
     return {
         "type": command.response,
         "returns": command.returns,
-        "views": views,
+        "types": types,
+        "views": views if command.returns in {"object", "collection"} else None,
         "value": value if command.returns == "count" else None,
         "count": result.count,
         "next_link": result.next_link,
         "response_headers": dict(result.response_headers),
     }
+
+
+def _output_type(declared: str | None, item: Any) -> str:
+    """The type an output object is named for: the declared response type, or the type derived
+    from it that the item's @odata.type names (an invite's operation read back is an
+    inviteParticipantsOperation, not only a commsOperation)."""
+    from bridge._schema import ODATA_TYPES, TYPES
+
+    declared = declared if declared in TYPES else "entity"
+    named = item.get("@odata.type") if isinstance(item, dict) else None
+    derived = ODATA_TYPES.get(named) if isinstance(named, str) else None
+    if derived is not None and derived.is_a(TYPES[declared]):
+        return derived.name
+    return declared
 
 
 def _get_operation(
