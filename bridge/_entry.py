@@ -230,12 +230,12 @@ def _output_type(declared: str | None, item: Any) -> str:
     inviteParticipantsOperation, not only a commsOperation)."""
     from bridge._schema import ODATA_TYPES, TYPES
 
-    declared = declared if declared in TYPES else "entity"
+    base = declared if declared is not None and declared in TYPES else "entity"
     named = item.get("@odata.type") if isinstance(item, dict) else None
     derived = ODATA_TYPES.get(named) if isinstance(named, str) else None
-    if derived is not None and derived.is_a(TYPES[declared]):
+    if derived is not None and derived.is_a(TYPES[base]):
         return derived.name
-    return declared
+    return base
 
 
 def _get_operation(
