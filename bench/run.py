@@ -7,10 +7,12 @@
                Invoke-RestMethod (new connection per call, and -WebSession keep-alive); and the
                no-op boundary round trip of each transport
   layers       where the in-process cmdlet's time goes (Stopwatch slices)
-  start        cold start (pwsh, pwsh + Import-Module MgBridge), first result (+ Connect-MgGraph
+  start        cold start (pwsh, pwsh + Import-Module MgBridge with every command of the calls
+               family), first result (+ Connect-MgGraph
                + first invite), the same for Python; and the first call in slices
   scale        1, 4 and 8 runspaces x N invites in one pwsh: throughput, p50, p99
-  memory       pwsh working set after import, first call, warm-up, and 5,000 invites
+  memory       pwsh working set after import (the whole calls family), first call, warm-up,
+               and 5,000 invites
   footprint    the wheel's unpacked size, and installed with bytecode
   sandbox      the sandbox's own rate (bench/sandbox_rate.py), for scale
 
@@ -341,7 +343,7 @@ def fig_start(
     delta = s["pwsh_import"].median - s["pwsh"].median
     report.row(
         figure,
-        "pwsh -NoProfile -c 'Import-Module MgBridge'",
+        "pwsh -NoProfile -c 'Import-Module MgBridge' (the whole calls family)",
         seconds(s["pwsh_import"].median),
         seconds(s["pwsh_import"].p99),
         f"+{delta / 1e9:.3f} s",
@@ -523,7 +525,16 @@ def fig_memory(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[s
         "< 20 MB",
         verdict(growth < 20),
     )
+    started = next(p for p in points if p["label"] == "pwsh started")
+    imported = next(p for p in points if p["label"] == "after Import-Module")
+    report.row(
+        "memory: the whole calls family loaded",
+        f"Import-Module MgBridge: {result['commands']} commands",
+        f"{(imported['working_set'] - started['working_set']) / 2**20:+.1f} MB",
+        f"heap {(imported['managed_heap'] - started['managed_heap']) / 2**20:+.1f} MB",
+    )
     report.data["memory"] = points
+    report.data["commands_loaded"] = result["commands"]
 
 
 def fig_footprint(report: Report, quick: bool) -> None:

@@ -1,5 +1,5 @@
 <#
-pwsh working set (after a full GC) after Import-Module, after the first call (Connect-MgGraph
+pwsh working set (after a full GC) before and after Import-Module (the whole calls family), after the first call (Connect-MgGraph
 and one invite), after a warm-up of -Warmup invites, then every -Step invites up to -Invites
 more. The managed heap (GC.GetTotalMemory) is recorded beside it: the rest of the working set is
 native (CPython's heap included, since Python runs in this process). Writes the checkpoints to
@@ -31,6 +31,8 @@ Remove-Item Env:MGBRIDGE_TRANSPORT -ErrorAction Ignore
 Add-Point 'pwsh started' 0
 Import-Module MgBridge
 Add-Point 'after Import-Module' 0
+# Every command of the calls family is loaded by the import: what it costs is the step above.
+$commands = @(Get-Command -Module MgBridge).Count
 Connect-MgGraph -Environment Sandbox -NoWelcome
 $null = Invoke-MgBetaInviteCommunicationCallParticipant -CallId $call -BodyParameter $params
 $sent = 1
@@ -46,6 +48,7 @@ for ($done = 0; $done -lt $Invites; $done += $Step) {
 
 Save-BenchResult -Path $OutFile -Result ([ordered]@{
         points        = $points
+        commands      = $commands
         sent_expected = $sent
         sent_accepted = Get-BenchInviteCount $state
     })
