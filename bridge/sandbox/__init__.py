@@ -43,25 +43,60 @@ by a registered certificate; aud = the token endpoint), ``GET /msi/token``. Erro
 shape (``error``, ``error_description`` "AADSTSnnn: ...", ``error_codes``, ...). Access tokens are
 RS256 JWTs with aud = GRAPH, iss = AUTHORITY/v2.0, tid, appid, roles, iat, nbf, exp.
 
-Graph side, under /v1.0 and /beta: ``POST /communications/calls/{id}/participants/invite`` (and
-``.../participants/microsoft.graph.invite``; on beta also ``/app/calls/...``),
-``GET /communications/calls/{id}``, ``.../participants``, ``.../operations/{opId}``. Checks run in
-this order: token (401 with WWW-Authenticate), role (403), JSON body (400), schema (400, through
-``bridge._shape.check_wire_body``), call (404, code "8522"). Invites answer 200 with a Location
-to the operation, status "Running". After the operation delay the operation completes: the
-invited identities join the roster; with one participant and ``replacesCallId`` the replaced
-peer-to-peer call ends (a replaced group call loses that identity); with ``participantId`` the
-first participant moves out of the ``replacesCallId`` call. It fails, changing nothing, when an
-invited identity is already in the call (resultInfo code 409), the moved participant is not
-found (404), or several participants are invited to a peer-to-peer call (400). Operations read
-by GET show lower-case status ("running", "completed", "failed"), as the documented GET example
-does. Every response carries ``request-id``, ``client-request-id`` (echoed, else the request-id)
-and ``Date``; errors use Graph's envelope with ``innerError`` date, request-id, client-request-id.
+Graph side, under /v1.0 and /beta (beta also under the deprecated ``/app/calls`` alias): every
+operation of the calls family that ``bridge._schema.COMMANDS`` describes, routed by its path
+template; actions answer both namespace-qualified (``.../microsoft.graph.mute``) and not
+(``.../mute``). Checks run in this order: token (401 with WWW-Authenticate), role (403), JSON
+body (400), schema (400, through ``bridge._shape.check_wire_request``), query options (400), call
+(404: code "8522" for an unknown call, "itemNotFound" once it has ended), the call's state (400:
+answer, reject and redirect need an incoming call, every other change an answered one), the
+addressed participant, operation or other item (404 "itemNotFound").
+
+- ``POST /communications/calls`` (peer-to-peer with one target, a group call with several, or
+  joining a meeting with meetingInfo/chatInfo) answers 201 with the call "establishing", its posted
+  properties echoed and ``myParticipantId``, the application's own participant (its ``source``,
+  else the signed-in app). After the call setup delay it is "established" and its targets join.
+  DELETE hangs up (204).
+- Actions returning an operation answer 200 with its subtype running and a Location; after the
+  operation delay it completes (resultInfo 200) and its effect applies: mute/unmute of the call
+  (the app's own participant, ``isMuted``), mute of a participant and muteAll (``isMuted`` and
+  the audio stream's ``serverMuted``), start/stopHoldMusic (``isOnHold``, the sandbox's own
+  property), updateRecordingStatus (the own participant's ``recordingInfo``);
+  cancelMediaProcessing fails the running playPrompt and record operations at once. Answer,
+  reject, redirect, transfer and changeScreenSharingRole answer 202, keepAlive and
+  logTeleconferenceDeviceQuality 200. Answering makes the call establishing, then established
+  with the app in it; reject and redirect end it; transfer makes it "transferring", then ends it.
+- Invites answer 200, status "Running". At completion the invited identities join the roster;
+  with one participant and ``replacesCallId`` the replaced peer-to-peer call ends (a replaced
+  group call loses that identity); with ``participantId`` the first participant moves out of the
+  ``replacesCallId`` call. It fails, changing nothing, when an invited identity is already in the
+  call (resultInfo code 409), the moved participant is not found (404), or several participants
+  are invited to a peer-to-peer call (400).
+- participants, operations, audioRoutingGroups (sources and receivers must be participants) and
+  contentSharingSessions: list, get, ``$count`` (text/plain), create (201), update, delete (204).
+  Lists take ``$top`` (the page size), ``$skip``, ``$count=true``, ``$select`` and ``$filter``
+  of the form ``<property> eq '<value>'`` on a string property; other options are 400. They page
+  with ``@odata.nextLink`` (``$skiptoken``) beyond ``$top`` or the ``pageSize`` setting.
+- Operations read by GET show lower-case status ("running", "completed", "failed"), as the
+  documented GET example does.
+- Notifications: when a call's ``callbackUri`` is on loopback (127.0.0.0/8, ::1, localhost; http,
+  or https trusting the sandbox CA), the sandbox POSTs commsNotifications to it from one
+  background thread: the call created (incoming), updated (state) or deleted (ended), its
+  participants updated (the roster), and an operation deleted (finished). Never elsewhere.
+
+Every response carries ``request-id``, ``client-request-id`` (echoed, else the request-id) and
+``Date``; errors use Graph's envelope with ``innerError`` date, request-id, client-request-id.
 
 Admin API (no token; loopback clients only; these requests are not recorded):
 
-    POST /_sandbox/calls      {"id"?, "kind"?: "group"|"peerToPeer", "state"?, "participants"?}
+    POST /_sandbox/calls      {"id"?, "kind"?: "group"|"peerToPeer", "state"?, "participants"?,
+                              "direction"?: "outgoing"|"incoming", "callbackUri"?, "source"?}
+                              an outgoing call is "established"; an incoming one is "incoming"
+                              (to answer, reject or redirect), its source the first participant
+                              unless given, and is announced to a loopback callbackUri
     GET  /_sandbox/calls, /_sandbox/calls/{id}   calls with rosters (terminated ones too)
+    POST /_sandbox/calls/{id}/contentSharingSessions   {"id"?}: someone in the call starts
+                              sharing content (Graph's create exists too, but people share)
     GET  /_sandbox/requests   {"value": [{"seq", "method", "path", "query", "headers",
                               "body", "status", "received_at", "request_id", "kind",
                               "fault"?}]} in arrival order, the last 100,000; header names in
@@ -69,17 +104,21 @@ Admin API (no token; loopback clients only; these requests are not recorded):
                               client_assertion redacted; status null while in flight and
                               for a reset connection
     GET  /_sandbox/stats      {"invites": {"received", "accepted"}, "clientContexts":
-                              {CONTEXT: {"received", "accepted"}}}: accepted = answered 200
+                              {CONTEXT: {"received", "accepted"}}, "notifications": {"sent",
+                              "failed", "pending"}}: accepted = answered 200, sent = answered 2xx
+    GET  /_sandbox/notifications {"value": [{"url", "body", "status", "error"?}]}: the last
+                              1,000 notifications delivered or attempted, oldest first
     POST /_sandbox/faults     {"match": "invite"|"graph"|"token"|"any", "status"?: 429|500|503|504,
                               "retryAfter"?: seconds, "count"?: n, "delayMs"?: n, "reset"?: bool}
                               the next n matching requests get it ("token" also covers the
                               managed-identity endpoint); with delayMs alone the normal answer
                               comes late; faults are served before any other check
     GET  /_sandbox/faults     the pending faults
-    POST /_sandbox/reset      clears calls, operations, requests, counts, faults, added apps and
-                              certificates; settings back to their start values
-    GET|POST /_sandbox/settings {"tokenLifetimeSeconds", "operationDelayMs",
-                              "completedOperationsGone" (GET of a finished operation is 404)}
+    POST /_sandbox/reset      clears calls, operations, requests, counts, notifications, faults,
+                              added apps and certificates; settings back to their start values
+    GET|POST /_sandbox/settings {"tokenLifetimeSeconds", "operationDelayMs", "callSetupDelayMs"
+                              (establishing -> established), "pageSize" (list pages without
+                              $top), "completedOperationsGone" (GET of a finished operation is 404)}
     POST /_sandbox/tokens     {"clientId"?, "lifetimeSeconds"?, "roles"?, "audience"?, "issuer"?,
                               "tenantId"?, "foreignKey"?} -> {"access_token", "expires_on"}
     POST /_sandbox/apps       {"clientId"?, "clientSecret"?, "roles"?, "certificate"? (PEM)}

@@ -34,7 +34,16 @@ def _dispatch(
     world = service.world
     match method, parts:
         case "POST", ("calls",):
-            args = _take(body, id=None, kind="group", state="established", participants=None)
+            args = _take(
+                body,
+                id=None,
+                kind="group",
+                state=None,
+                participants=None,
+                direction="outgoing",
+                callbackUri=None,
+                source=None,
+            )
             participants = args["participants"]
             if participants is not None and not isinstance(participants, list):
                 raise _Invalid("participants must be a list")
@@ -43,6 +52,9 @@ def _dispatch(
                 kind=args["kind"],
                 state=args["state"],
                 participants=participants,
+                direction=args["direction"],
+                callback_uri=args["callbackUri"],
+                source=args["source"],
             )
             return json_response(201, call)
         case "GET", ("calls",):
@@ -52,10 +64,17 @@ def _dispatch(
             if found is None:
                 return _error(404, "notFound", f"No call {call_id}.")
             return json_response(200, found)
+        case "POST", ("calls", call_id, "contentSharingSessions"):
+            session = world.start_content_sharing(call_id, _take(body, id=None)["id"])
+            if session is None:
+                return _error(404, "notFound", f"No live call {call_id}.")
+            return json_response(201, session)
         case "GET", ("requests",):
             return json_response(200, {"value": world.requests()})
         case "GET", ("stats",):
-            return json_response(200, world.stats())
+            return json_response(200, service.stats())
+        case "GET", ("notifications",):
+            return json_response(200, {"value": service.notifier.deliveries()})
         case "POST", ("faults",):
             args = _take(
                 body, match="invite", status=None, count=1, retryAfter=None, delayMs=0, reset=False
@@ -78,11 +97,18 @@ def _dispatch(
             return json_response(200, service.settings())
         case (("POST" | "PATCH"), ("settings",)):
             args = _take(
-                body, tokenLifetimeSeconds=None, operationDelayMs=None, completedOperationsGone=None
+                body,
+                tokenLifetimeSeconds=None,
+                operationDelayMs=None,
+                callSetupDelayMs=None,
+                pageSize=None,
+                completedOperationsGone=None,
             )
             settings = service.configure(
                 token_lifetime_s=args["tokenLifetimeSeconds"],
                 operation_delay_ms=args["operationDelayMs"],
+                call_setup_delay_ms=args["callSetupDelayMs"],
+                page_size=args["pageSize"],
                 completed_operations_gone=args["completedOperationsGone"],
             )
             return json_response(200, settings)

@@ -34,7 +34,14 @@ import click
     type=click.IntRange(min=0),
     default=200,
     show_default=True,
-    help="How long invite operations run before they complete.",
+    help="How long operations run before they complete.",
+)
+@click.option(
+    "--call-setup-delay-ms",
+    type=click.IntRange(min=0),
+    default=200,
+    show_default=True,
+    help="How long new and answered calls are establishing before they are established.",
 )
 @click.option(
     "--token-lifetime-s",
@@ -49,6 +56,7 @@ def sandbox(
     state_file: Path | None,
     record: Path | None,
     operation_delay_ms: int,
+    call_setup_delay_ms: int,
     token_lifetime_s: int,
 ) -> None:
     """Run a local HTTPS sandbox of Entra ID and the Graph calls API.
@@ -72,6 +80,7 @@ def sandbox(
         state_file=state_file,
         record=record,
         operation_delay_ms=operation_delay_ms,
+        call_setup_delay_ms=call_setup_delay_ms,
         token_lifetime_s=token_lifetime_s,
     )
     try:

@@ -50,12 +50,14 @@ class Sandbox:
         record: str | os.PathLike[str] | None = None,
         operation_delay_ms: int = 200,
         token_lifetime_s: int = 3600,
+        call_setup_delay_ms: int = 200,
     ) -> None:
         self.host = host
         self.state_file = state_path(state_file)
         self._requested_port = port
         self._record_path = Path(record) if record else None
         self._operation_delay_ms = operation_delay_ms
+        self._call_setup_delay_ms = call_setup_delay_ms
         self._token_lifetime_s = token_lifetime_s
         self._stopping = threading.Event()
         self._server: Server | None = None
@@ -108,7 +110,9 @@ class Sandbox:
             token_lifetime_s=self._token_lifetime_s,
             record_file=self._record_file,
             stopping=self._stopping,
+            call_setup_delay_ms=self._call_setup_delay_ms,
         )
+        self._service.start()
         tenant = material.tenant
         cert = material.app_certificate
         sha1, sha256 = thumbprints(cert.certificate)
@@ -154,6 +158,8 @@ class Sandbox:
             else:
                 self._server.server_close()
             self._server = self._thread = None
+        if self._service is not None:
+            self._service.close()
         if self.state:
             remove_state(self.state_file, self.state)
         if self._record_file is not None:
@@ -227,13 +233,25 @@ class Sandbox:
         call_id: str | None = None,
         *,
         kind: str = "group",
-        state: str = "established",
+        state: str | None = None,
         participants: list[dict[str, Any]] | None = None,
+        direction: str = "outgoing",
+        callback_uri: str | None = None,
+        source: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Creates a call (``kind`` "group" or "peerToPeer"); each participant is
-        ``{"id"?, "identity": identitySet}`` or a bare identity set. Returns the call."""
+        ``{"id"?, "identity": identitySet}`` or a bare identity set. An outgoing call is
+        "established"; an incoming one (``direction="incoming"``) is "incoming", to answer, reject
+        or redirect, and is announced to ``callback_uri`` when that is on this machine. Returns
+        the call."""
         return self.service.world.create_call(
-            call_id=call_id, kind=kind, state=state, participants=participants
+            call_id=call_id,
+            kind=kind,
+            state=state,
+            participants=participants,
+            direction=direction,
+            callback_uri=callback_uri,
+            source=source,
         )
 
     def call(self, call_id: str) -> dict[str, Any] | None:
@@ -245,8 +263,14 @@ class Sandbox:
         return self.service.world.requests()
 
     def stats(self) -> dict[str, Any]:
-        """Invite counts, in total and per clientContext (see ``GET /_sandbox/stats``)."""
-        return self.service.world.stats()
+        """Invite counts, in total and per clientContext, and notification counts (see
+        ``GET /_sandbox/stats``)."""
+        return self.service.stats()
+
+    def notifications(self) -> list[dict[str, Any]]:
+        """The notifications delivered or attempted, oldest first (see
+        ``GET /_sandbox/notifications``)."""
+        return self.service.notifier.deliveries()
 
     def inject_fault(
         self,
@@ -279,12 +303,16 @@ class Sandbox:
         *,
         token_lifetime_s: int | None = None,
         operation_delay_ms: int | None = None,
+        call_setup_delay_ms: int | None = None,
+        page_size: int | None = None,
         completed_operations_gone: bool | None = None,
     ) -> dict[str, Any]:
         """Changes settings (see ``POST /_sandbox/settings``); returns them all."""
         return self.service.configure(
             token_lifetime_s=token_lifetime_s,
             operation_delay_ms=operation_delay_ms,
+            call_setup_delay_ms=call_setup_delay_ms,
+            page_size=page_size,
             completed_operations_gone=completed_operations_gone,
         )
 

@@ -19,7 +19,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bridge.sandbox import _admin, _graph, _identity
 from bridge.sandbox._http import Request, Response, json_response
-from bridge.sandbox._state import Fault, World, utc_now_iso
+from bridge.sandbox._model import utc_now_iso
+from bridge.sandbox._notify import Notifier
+from bridge.sandbox._replies import graph_error
+from bridge.sandbox._state import Fault, World
 from bridge.sandbox._tls import Material
 from bridge.sandbox._tokens import GRAPH_ROLE, AadError, App, Directory
 
@@ -53,6 +56,7 @@ class Context:
     now: float  # wall clock, for tokens
     clock: float  # monotonic, for operation timing
     origin: str
+    app_id: str = ""  # the signed-in application, once its token is checked
 
     @property
     def http_date(self) -> str:
@@ -81,6 +85,7 @@ class Service:
         token_lifetime_s: int,
         record_file: IO[str] | None,
         stopping: threading.Event,
+        call_setup_delay_ms: int = 200,
     ) -> None:
         tenant = material.tenant
         self.graph = graph
@@ -93,6 +98,8 @@ class Service:
         self._defaults: dict[str, Any] = {
             "token_lifetime_s": token_lifetime_s,
             "operation_delay_ms": operation_delay_ms,
+            "call_setup_delay_ms": call_setup_delay_ms,
+            "page_size": 100,
             "completed_operations_gone": False,
         }
         self.directory = Directory(
@@ -118,7 +125,21 @@ class Service:
                 App(self.managed_identity_client_id, "mgbridge sandbox identity", (GRAPH_ROLE,)),
             ]
         )
-        self.world = World(operation_delay_ms=operation_delay_ms, record_file=record_file)
+        self.notifier = Notifier(ca_file=str(material.ca_file))
+        self.world = World(
+            operation_delay_ms=operation_delay_ms,
+            call_setup_delay_ms=call_setup_delay_ms,
+            tenant_id=self.tenant_id,
+            record_file=record_file,
+            notify=self.notifier.submit,
+        )
+
+    def start(self) -> None:
+        """Starts the notification sender, which also applies due changes when idle."""
+        self.notifier.start(lambda: self.world.settle(time.monotonic()))
+
+    def close(self) -> None:
+        self.notifier.close()
 
     # -- admin operations -----------------------------------------------------------------------
 
@@ -126,6 +147,7 @@ class Service:
         """Back to the just-started state: no calls, operations, requests, counts, faults, added
         apps or certificates; settings at their start values."""
         self.world.reset()
+        self.notifier.reset()
         self.directory.reset()
         self.configure(**self._defaults)
 
@@ -134,14 +156,22 @@ class Service:
         return {
             "tokenLifetimeSeconds": self.directory.token_lifetime_s,
             "operationDelayMs": self.world.operation_delay_ms,
+            "callSetupDelayMs": self.world.call_setup_delay_ms,
+            "pageSize": self.world.page_size,
             "completedOperationsGone": self.world.completed_operations_gone,
         }
+
+    def stats(self) -> dict[str, Any]:
+        """Invite counts (see ``World.stats``) and the notifications sent, failed and pending."""
+        return {**self.world.stats(), "notifications": self.notifier.stats()}
 
     def configure(
         self,
         *,
         token_lifetime_s: int | None = None,
         operation_delay_ms: int | None = None,
+        call_setup_delay_ms: int | None = None,
+        page_size: int | None = None,
         completed_operations_gone: bool | None = None,
     ) -> dict[str, Any]:
         """Changes settings; each applies to what happens next. Raises ValueError."""
@@ -149,6 +179,10 @@ class Service:
             self.directory.token_lifetime_s = _whole(token_lifetime_s, "tokenLifetimeSeconds", 1)
         if operation_delay_ms is not None:
             self.world.operation_delay_ms = _whole(operation_delay_ms, "operationDelayMs", 0)
+        if call_setup_delay_ms is not None:
+            self.world.call_setup_delay_ms = _whole(call_setup_delay_ms, "callSetupDelayMs", 0)
+        if page_size is not None:
+            self.world.page_size = _whole(page_size, "pageSize", 1)
         if completed_operations_gone is not None:
             if not isinstance(completed_operations_gone, bool):
                 raise ValueError("completedOperationsGone must be true or false")
@@ -270,7 +304,7 @@ class Service:
         except Exception:
             # A sandbox bug: answer as Graph would, and show the traceback to whoever runs it.
             traceback.print_exc(file=sys.stderr)
-            return _graph.graph_error(ctx, 500, "generalException", "Unexpected sandbox error.")
+            return graph_error(ctx, 500, "generalException", "Unexpected sandbox error.")
         return response
 
 
@@ -310,7 +344,7 @@ def _fault_response(kind: str, fault: Fault, ctx: Context) -> Response:
         return response
     code, message = _GRAPH_FAULTS[status]
     inner = {"code": str(status), "message": "Please retry after", "status": str(status)}
-    return _graph.graph_error(
+    return graph_error(
         ctx, status, code, message, headers=headers, inner=inner if status == 429 else None
     )
 

@@ -1,58 +1,24 @@
-"""In-memory state of the sandbox's calls API: calls, rosters, invite operations, faults, the
-request log and its counters. Thread-safe: every method takes the one lock.
-
-Invite operations finish lazily: each operation carries the time it is due, and whoever next
-touches the state applies the due ones in order. No timer or thread exists per invite.
+"""In-memory state of the sandbox: the calls (a ``_model.Store``), faults, the request log and
+its counters. Thread-safe: every method takes the one lock, and ``locked`` hands the store to
+the Graph handlers under it, after applying the changes that have come due.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
-import datetime
-import heapq
 import itertools
 import json
 import threading
 import uuid
 from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
-# resultInfo of failed operations; the codes follow the observed Graph ones (HTTP-like code,
-# DiagCode-like subcode), the subcodes are the sandbox's own.
-_ALREADY_IN_CALL = (409, 9001)
-_PARTICIPANT_NOT_FOUND = (404, 9002)
-_GROUP_CALLS_ONLY = (400, 9003)
-_CALL_NOT_FOUND = (404, 8522)
+from bridge.sandbox._model import Call, Sink, Store, utc_now_iso
 
-MEDIA_STREAM = {
-    "@odata.type": "#microsoft.graph.mediaStream",
-    "mediaType": "audio",
-    "direction": "sendReceive",
-    "serverMuted": False,
-}
-
-
-def utc_now_iso() -> str:
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
-
-
-def identity_keys(identity: Any) -> set[tuple[str, str]]:
-    """What makes two identity sets the same party: any shared (slot, id) pair."""
-    if not isinstance(identity, dict):
-        return set()
-    return {
-        (slot, str(value["id"]).lower())
-        for slot, value in identity.items()
-        if isinstance(value, dict) and value.get("id")
-    }
-
-
-def compact_identity(identity: dict[str, Any]) -> dict[str, Any]:
-    """An identity set as a roster shows it: typed, without the null slots. The slot values are
-    shared, not copied: nothing changes them, and views are deep copies."""
-    slots = {k: v for k, v in identity.items() if v is not None and k != "@odata.type"}
-    return {"@odata.type": "#microsoft.graph.identitySet", **slots}
+DEFAULT_CALLBACK = "https://bot.contoso.com/api/calls"
 
 
 @dataclass
@@ -65,98 +31,35 @@ class Fault:
     reset: bool = False
 
 
-@dataclass
-class Call:
-    id: str
-    kind: str
-    state: str
-    created: str
-    participants: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # Who holds each (slot, id) pair, so duplicate checks stay O(1) on large rosters.
-    _holders: dict[tuple[str, str], str] = field(default_factory=dict)
-    _source_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-
-    def add(self, identity: dict[str, Any], participant_id: str | None = None) -> None:
-        pid = participant_id or str(uuid.uuid4())
-        self.remove(pid)
-        self.participants[pid] = {
-            "@odata.type": "#microsoft.graph.participant",
-            "id": pid,
-            "info": {
-                "@odata.type": "#microsoft.graph.participantInfo",
-                "identity": compact_identity(identity),
-                "endpointType": "default",
-            },
-            "mediaStreams": [{**MEDIA_STREAM, "sourceId": str(next(self._source_ids))}],
-            "isMuted": False,
-            "isInLobby": False,
-        }
-        for key in identity_keys(identity):
-            self._holders[key] = pid
-
-    def remove(self, pid: str) -> None:
-        participant = self.participants.pop(pid, None)
-        if participant is not None:
-            for key in identity_keys(participant["info"]["identity"]):
-                if self._holders.get(key) == pid:
-                    del self._holders[key]
-
-    def holder_of(self, keys: set[tuple[str, str]]) -> str | None:
-        return next((self._holders[k] for k in keys if k in self._holders), None)
-
-    def end(self) -> None:
-        self.state = "terminated"
-        self.participants.clear()
-        self._holders.clear()
-
-    def view(self, *, roster: bool = True) -> dict[str, Any]:
-        view: dict[str, Any] = {
-            "id": self.id,
-            "kind": self.kind,
-            "state": self.state,
-            "createdDateTime": self.created,
-        }
-        if roster:
-            view["participants"] = copy.deepcopy(list(self.participants.values()))
-        return view
-
-
-@dataclass
-class Operation:
-    id: str
-    call_id: str
-    client_context: str | None
-    participants: list[dict[str, Any]]  # as the request sent them
-    mode: str  # "invite", "replace" (replacesCallId) or "move" (participantId)
-    due: float
-    status: str = "running"
-    result_info: dict[str, Any] | None = None
-
-
 class World:
-    """The sandbox's calls, operations, faults and request log."""
+    """The sandbox's calls, operations, faults and request log, and the settings they follow."""
 
     def __init__(
         self,
         *,
         operation_delay_ms: int,
+        call_setup_delay_ms: int = 200,
+        page_size: int = 100,
+        tenant_id: str = "",
         completed_operations_gone: bool = False,
         record_file: IO[str] | None = None,
         max_records: int = 100_000,
+        notify: Sink | None = None,
     ) -> None:
         self.operation_delay_ms = operation_delay_ms
+        self.call_setup_delay_ms = call_setup_delay_ms
+        self.page_size = page_size
         self.completed_operations_gone = completed_operations_gone
+        self.tenant_id = tenant_id
+        self._notify = notify
         self._record_file = record_file
         self._lock = threading.Lock()
         self._records: deque[dict[str, Any]] = deque(maxlen=max_records)
         self._record_seq = itertools.count(1)
-        self._due_seq = itertools.count()
         self._clear()
 
     def _clear(self) -> None:
-        self._calls: dict[str, Call] = {}
-        self._operations: dict[str, Operation] = {}
-        self._due: list[tuple[float, int, Operation]] = []
+        self._store = Store(self._notify)
         self._faults: list[Fault] = []
         self._records.clear()
         self._invites: dict[str, dict[str, int]] = {}
@@ -166,6 +69,17 @@ class World:
         with self._lock:
             self._clear()
 
+    @contextlib.contextmanager
+    def locked(self, now: float) -> Iterator[Store]:
+        """The store, under the lock, with every change due by ``now`` applied."""
+        with self._lock:
+            self._store.settle(now)
+            yield self._store
+
+    def settle(self, now: float) -> None:
+        with self.locked(now):
+            pass
+
     # -- calls ----------------------------------------------------------------------------------
 
     def create_call(
@@ -173,133 +87,89 @@ class World:
         *,
         call_id: str | None = None,
         kind: str = "group",
-        state: str = "established",
+        state: str | None = None,
         participants: list[dict[str, Any]] | None = None,
+        direction: str = "outgoing",
+        callback_uri: str | None = None,
+        source: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Creates a call. Each participant is ``{"id"?, "identity": identitySet}`` or a bare
-        identity set. Raises ValueError when the id is taken or an item is not an object."""
+        """Creates a call as if it existed already (outgoing) or had just come in (incoming: state
+        "incoming" unless given, announced to its callback URL). Each participant is
+        ``{"id"?, "identity": identitySet}`` or a bare identity set; ``source`` (participantInfo)
+        defaults to the first one's identity on incoming calls. Raises ValueError when the id is
+        taken or an argument is not of its type."""
         if kind not in ("group", "peerToPeer"):
             raise ValueError("kind must be 'group' or 'peerToPeer'")
-        call = Call(call_id or str(uuid.uuid4()), kind, state, utc_now_iso())
+        if direction not in ("outgoing", "incoming"):
+            raise ValueError("direction must be 'outgoing' or 'incoming'")
+        if state is None:
+            state = "incoming" if direction == "incoming" else "established"
+        if callback_uri is not None and not isinstance(callback_uri, str):
+            raise ValueError("callbackUri must be a string")
+        if source is not None and not isinstance(source, dict):
+            raise ValueError("source must be a participantInfo object")
+        call = Call(call_id or str(uuid.uuid4()), kind, state, utc_now_iso(), direction)
         for item in participants or []:
             if not isinstance(item, dict):
                 raise ValueError("each participant must be an object")
             identity = item.get("identity", item)
             call.add(identity if isinstance(identity, dict) else {}, item.get("id"))
+        compact = call.id.replace("-", "")
+        call.properties = {
+            "callbackUri": callback_uri or DEFAULT_CALLBACK,
+            "callChainId": call.id,
+            "tenantId": self.tenant_id,
+            "requestedModalities": ["audio"],
+            "resultInfo": None,
+            "chatInfo": {
+                "@odata.type": "#microsoft.graph.chatInfo",
+                "threadId": f"19:meeting_{compact}@thread.v2",
+                "messageId": "0",
+                "replyChainMessageId": None,
+            }
+            if kind == "group"
+            else None,
+        }
+        if direction == "incoming":
+            first = next(iter(call.participants.values()), None)
+            call.properties["source"] = source or (copy.deepcopy(first["info"]) if first else None)
         with self._lock:
-            if call.id in self._calls and self._calls[call.id].state != "terminated":
+            known = self._store.calls.get(call.id)
+            if known is not None and known.state != "terminated":
                 raise ValueError(f"call {call.id} exists already")
-            self._calls[call.id] = call
+            self._store.calls[call.id] = call
+            if direction == "incoming":
+                self._store.notify(call, "created", "", lambda: call.graph(call.version))
             return call.view()
 
     def call(
         self, call_id: str, *, now: float, live: bool = True, roster: bool = True
     ) -> dict[str, Any] | None:
         """A call's view; with ``live`` a terminated call is gone, as it is for Graph."""
-        with self._lock:
-            self._settle(now)
-            call = self._calls.get(call_id)
+        with self.locked(now) as store:
+            call = store.calls.get(call_id)
             if call is None or (live and call.state == "terminated"):
                 return None
             return call.view(roster=roster)
 
-    def calls(self, *, now: float) -> list[dict[str, Any]]:
+    def start_content_sharing(
+        self, call_id: str, session_id: str | None = None
+    ) -> dict[str, Any] | None:
+        """Someone in a live call starts sharing content (people do, not the application); None
+        when the call is unknown or ended. Raises ValueError when the session id is taken."""
         with self._lock:
-            self._settle(now)
-            return [call.view() for call in self._calls.values()]
-
-    # -- operations -----------------------------------------------------------------------------
-
-    def invite(self, call_id: str, body: dict[str, Any], *, now: float) -> Operation | None:
-        """Starts an invite operation on a live call; None when the call does not exist.
-        The operation keeps ``body``'s participants: the caller gives the body up."""
-        participants = body["participants"]
-        first = participants[0]
-        if first.get("participantId"):
-            mode = "move"
-        elif len(participants) == 1 and first.get("replacesCallId"):
-            mode = "replace"
-        else:
-            mode = "invite"
-        with self._lock:
-            self._settle(now)
-            call = self._calls.get(call_id)
+            call = self._store.calls.get(call_id)
             if call is None or call.state == "terminated":
                 return None
-            op = Operation(
-                id=str(uuid.uuid4()),
-                call_id=call_id,
-                client_context=body.get("clientContext"),
-                participants=participants,
-                mode=mode,
-                due=now + self.operation_delay_ms / 1000,
-            )
-            self._operations[op.id] = op
-            heapq.heappush(self._due, (op.due, next(self._due_seq), op))
-            return copy.copy(op)
+            session = {"id": session_id or str(uuid.uuid4())}
+            if not isinstance(session["id"], str) or session["id"] in call.content_sharing_sessions:
+                raise ValueError(f"content sharing session {session['id']} exists already")
+            call.content_sharing_sessions[session["id"]] = session
+            return dict(session)
 
-    def operation(self, call_id: str, op_id: str, *, now: float) -> Operation | None:
-        with self._lock:
-            self._settle(now)
-            op = self._operations.get(op_id)
-            if op is None or op.call_id != call_id:
-                return None
-            if self.completed_operations_gone and op.status != "running":
-                return None
-            return copy.copy(op)
-
-    def _settle(self, now: float) -> None:
-        while self._due and self._due[0][0] <= now:
-            self._finish(heapq.heappop(self._due)[2])
-
-    def _finish(self, op: Operation) -> None:
-        failure = self._apply(op)
-        if failure is None:
-            op.status = "completed"
-            return
-        (code, subcode), message = failure
-        op.status = "failed"
-        op.result_info = {
-            "@odata.type": "#microsoft.graph.resultInfo",
-            "code": code,
-            "subcode": subcode,
-            "message": f"{message} DiagCode: {code}#{subcode}",
-        }
-
-    def _apply(self, op: Operation) -> tuple[tuple[int, int], str] | None:
-        """Applies a due operation all at once, or returns why it failed (changing nothing)."""
-        call = self._calls.get(op.call_id)
-        if call is None or call.state == "terminated":
-            return _CALL_NOT_FOUND, "Call not found."
-        targets = op.participants if op.mode == "invite" else op.participants[:1]
-        if len(targets) > 1 and call.kind == "peerToPeer":
-            return _GROUP_CALLS_ONLY, "Inviting several participants needs a group call."
-        seen: set[tuple[str, str]] = set()
-        for target in targets:
-            keys = identity_keys(target.get("identity"))
-            if keys & seen or call.holder_of(keys) is not None:
-                who = ", ".join(f"{slot}:{ident}" for slot, ident in sorted(keys))
-                return _ALREADY_IN_CALL, (
-                    f"addParticipants failed for participant {who}. "
-                    "Underlying reason: the identity is already in the call."
-                )
-            seen |= keys
-        source = self._calls.get(targets[0].get("replacesCallId") or "")
-        if op.mode == "move":
-            pid = targets[0]["participantId"]
-            if source is None or pid not in source.participants:
-                return _PARTICIPANT_NOT_FOUND, (
-                    f"Participant {pid} was not found in call {targets[0].get('replacesCallId')}."
-                )
-            source.remove(pid)
-        elif op.mode == "replace" and source is not None and source is not call:
-            if source.kind == "peerToPeer":
-                source.end()
-            else:
-                source.remove(source.holder_of(identity_keys(targets[0].get("identity"))) or "")
-        for target in targets:
-            call.add(target.get("identity") or {})
-        return None
+    def calls(self, *, now: float) -> list[dict[str, Any]]:
+        with self.locked(now) as store:
+            return [call.view() for call in store.calls.values()]
 
     # -- faults ---------------------------------------------------------------------------------
 

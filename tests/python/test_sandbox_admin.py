@@ -285,13 +285,18 @@ def test_settings_are_validated_and_reset(sb: Sandbox) -> None:
     assert admin(sb, "GET", "settings").json() == {
         "tokenLifetimeSeconds": 3600,
         "operationDelayMs": 100,
+        "callSetupDelayMs": 200,
+        "pageSize": 100,
         "completedOperationsGone": False,
     }
     assert admin(sb, "POST", "settings", {"operationDelayMs": -1}).status_code == 400
+    assert admin(sb, "POST", "settings", {"pageSize": 0}).status_code == 400
     assert admin(sb, "POST", "settings", {"tokenLifetime": 5}).status_code == 400
     assert admin(sb, "POST", "settings", {"operationDelayMs": 5}).json()["operationDelayMs"] == 5
+    assert admin(sb, "POST", "settings", {"pageSize": 2}).json()["pageSize"] == 2
     sb.reset()
     assert sb.configure()["operationDelayMs"] == 100
+    assert sb.configure()["pageSize"] == 100
 
 
 def test_the_admin_api_answers_loopback_clients_only(sb: Sandbox) -> None:

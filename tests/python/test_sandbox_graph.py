@@ -354,10 +354,12 @@ def test_the_body_is_checked_before_the_call(sb: Sandbox, sb_http: httpx.Client)
 
 def test_unknown_paths_and_methods(sb: Sandbox, sb_http: httpx.Client) -> None:
     assert_graph_error(sb_http.get("/v2.0/communications/calls/x"), 400, "BadRequest")
-    assert_graph_error(sb_http.get("/v1.0/me"), 400, "BadRequest")
-    assert_graph_error(
-        sb_http.get(f"/v1.0/communications/calls/{CALL}/operations"), 400, "BadRequest"
-    )
+    error = assert_graph_error(sb_http.get("/v1.0/me"), 400, "BadRequest")
+    assert error["message"] == "Resource not found for the segment 'me'."
+    recordings = sb_http.get(f"/v1.0/communications/calls/{CALL}/recordings")
+    assert "'recordings'" in assert_graph_error(recordings, 400, "BadRequest")["message"]
+    # record is a beta action only
+    assert_graph_error(sb_http.post(f"/v1.0/communications/calls/{CALL}/record"), 400, "BadRequest")
     assert_graph_error(sb_http.get(invite_url("v1.0", CALL)), 405, "BadRequest")
     assert_graph_error(sb_http.post(f"/v1.0/communications/calls/{CALL}"), 405, "BadRequest")
-    assert_graph_error(sb_http.delete(f"/v1.0/communications/calls/{CALL}"), 405, "BadRequest")
+    assert_graph_error(sb_http.put(f"/v1.0/communications/calls/{CALL}"), 405, "BadRequest")
