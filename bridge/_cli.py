@@ -4,7 +4,7 @@ JSON results go to stdout; progress, logs and errors go to stderr. Exit codes: 0
 1 Graph or transport error, 2 usage or body error, 3 sign-in error. BridgeError becomes a
 ClickException in one place, `_Cli.invoke`.
 
-Which connection the Graph commands (invite, operation) use:
+Which connection the Graph commands (invite, operation, calls, command) use:
 - without --environment (or MGBRIDGE_ENVIRONMENT): the connection saved by `mgbridge connect`,
   else the Sandbox as its default app (the one environment that needs no credentials, so a
   forgotten `connect` can never reach a real tenant by accident);
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ from bridge._cli_auth import (
     disconnect_command,
     environment_group,
 )
+from bridge._cli_calls import calls_group, command_command
 from bridge._exceptions import AuthError, BodyError, BridgeError, GraphError
 from bridge._version import __version__
 from bridge.sandbox._command import sandbox as sandbox_command
@@ -217,12 +219,13 @@ def _read_body(value: str) -> dict[str, Any]:
 
 
 def _parse_headers(values: tuple[str, ...]) -> dict[str, str]:
+    """--header NAME:VALUE or NAME=VALUE: a header name holds neither character."""
     headers = {}
     for value in values:
-        name, sep, text = value.partition(":")
-        if not sep or not name.strip():
+        match = re.match(r"([^:=]*)[:=](.*)", value, re.DOTALL)
+        if match is None or not match[1].strip():
             raise click.BadParameter(f"{value!r} is not NAME:VALUE", param_hint="--header")
-        headers[name.strip()] = text.strip()
+        headers[match[1].strip()] = match[2].strip()
     return headers
 
 
@@ -413,14 +416,16 @@ def _echo_operation(op: Operation, output: str) -> None:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
-# Both modules import only click at the top: msal, cryptography and the sandbox's server load
-# when a command runs, so `mgbridge --help` and `--version` stay fast.
+# These modules import only click at the top: msal, cryptography, the sandbox's server and the
+# calls table load when a command runs, so `mgbridge --help` and `--version` stay fast.
 for _command in (
     connect_command,
     disconnect_command,
     context_command,
     environment_group,
     sandbox_command,
+    calls_group,
+    command_command,
 ):
     cli.add_command(_command)
 
