@@ -291,7 +291,10 @@ class Session:
         )
         command = request.command
         params = dict(request.query)
-        if all_pages and page_size:
+        # $top asks for that many items, across pages if need be; -All for every page, each of
+        # page_size items.
+        top = int(params["$top"]) if "$top" in params else None
+        if all_pages and page_size and top is None and command.returns == "collection":
             params["$top"] = str(page_size)
         url = self._graph_root + request.path
         if params:
@@ -316,7 +319,7 @@ class Session:
             headers=self._headers(headers, has_body),
             content=content,
         )
-        if command.returns == "nothing":
+        if command.returns == "nothing" or response.status_code == 204:
             return CommandResult(command, None, response.headers)
         if command.returns == "count":
             return CommandResult(command, _count(response), response.headers)
@@ -325,9 +328,8 @@ class Session:
             return CommandResult(command, data, response.headers)
         items = list(_page_items(data, response))
         count = data.get("@odata.count")
-        top = int(params["$top"]) if "$top" in params and not all_pages else None
         link = data.get("@odata.nextLink")
-        while isinstance(link, str) and (all_pages or (top is not None and len(items) < top)):
+        while isinstance(link, str) and (len(items) < top if top is not None else all_pages):
             # Follow nextLink only within this session's Graph root: the token goes with it.
             if not link.startswith(self._graph_root + "/"):
                 break
@@ -337,9 +339,7 @@ class Session:
             link = data.get("@odata.nextLink")
         if top is not None:
             del items[top:]
-        return CommandResult(
-            command, items, response.headers, count=count, next_link=None if all_pages else link
-        )
+        return CommandResult(command, items, response.headers, count=count, next_link=link)
 
     # -- operations -------------------------------------------------------------------------
 

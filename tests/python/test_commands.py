@@ -141,7 +141,7 @@ def test_wrong_typed_values_anywhere_are_named_before_sending(
     assert caught.value.path == path
 
 
-def test_the_version_of_the_command_decides_the_properties() -> None:
+def test_the_version_of_the_command_decides_the_path_and_both_declare_the_properties() -> None:
     participant = {"Identity": {"User": {"Id": "u"}}, "EndpointType": "voicemail"}
     beta = build_command_request(
         "Invoke-MgBetaInviteCommunicationCallParticipant",
@@ -151,12 +151,12 @@ def test_the_version_of_the_command_decides_the_properties() -> None:
     assert beta.body == {
         "participants": [{"identity": {"user": {"id": "u"}}, "endpointType": "voicemail"}]
     }
-    with pytest.raises(BodyError, match=r"declared only in beta, not in v1\.0"):
-        build_command_request(
-            "Invoke-MgInviteCommunicationCallParticipant",
-            ids={"CallId": "c"},
-            body={"Participants": [participant]},
-        )
+    v1 = build_command_request(
+        "Invoke-MgInviteCommunicationCallParticipant",
+        ids={"CallId": "c"},
+        body={"Participants": [participant]},
+    )
+    assert v1.path.startswith("/v1.0/") and v1.body == beta.body
 
 
 def test_the_expanded_form_and_its_additional_properties() -> None:
@@ -218,11 +218,14 @@ def test_unknown_commands_are_named() -> None:
         build_command_request("Get-MgUser")
 
 
-def test_the_wire_check_refuses_what_an_action_does_not_declare() -> None:
+def test_the_wire_check_types_every_body_and_closes_only_the_invite() -> None:
     mute = COMMANDS["Invoke-MgMuteCommunicationCallParticipant"][0]
-    check_wire_request(mute, {"clientContext": "c"})
-    with pytest.raises(BodyError, match="is not a parameter of the mute action"):
-        check_wire_request(mute, {"ClientContext": "c"})
+    check_wire_request(mute, {"clientContext": "c", "languageId": "x"})
+    with pytest.raises(BodyError, match="expected string"):
+        check_wire_request(mute, {"clientContext": 5})
+    invite = COMMANDS["Invoke-MgInviteCommunicationCallParticipant"][0]
+    with pytest.raises(BodyError, match="is not a parameter of the invite action"):
+        check_wire_request(invite, {"participants": [], "ClientContext": "c"})
     create = COMMANDS["New-MgCommunicationCall"][0]
     check_wire_request(create, {"callbackUri": "https://x", "anything": {"open": True}})
     with pytest.raises(BodyError, match="expected string"):

@@ -249,10 +249,12 @@ def test_unknown_api_versions(version: Any) -> None:
         build_invite_request(CALL, body={"Participants": PARTICIPANT}, api_version=version)
 
 
-def test_v1_rejects_beta_only_properties() -> None:
-    body = {"Participants": [{**PARTICIPANT, "EndpointType": "default"}]}
-    assert _invite(body)["participants"][0]["endpointType"] == "default"
-    with pytest.raises(BodyError, match="declared only in beta") as caught:
+def test_v1_shapes_beta_only_properties_by_their_beta_declaration() -> None:
+    body = {"Participants": [{**PARTICIPANT, "EndpointType": "VOICEMAIL"}]}
+    assert _invite(body)["participants"][0]["endpointType"] == "voicemail"
+    assert _invite(body, api_version="v1.0")["participants"][0]["endpointType"] == "voicemail"
+    body = {"Participants": [{**PARTICIPANT, "EndpointType": "nowhere"}]}
+    with pytest.raises(BodyError, match="expected one of default") as caught:
         _invite(body, api_version="v1.0")
     assert caught.value.path == "Participants[0].EndpointType"
 
