@@ -26,9 +26,13 @@ AfterAll {
 }
 
 Describe 'MgBridge manifest' {
-    It 'exports exactly the functions of Public/*.ps1' {
+    It 'exports exactly the functions of Public/*.ps1 and of the generated calls commands' {
         $manifest = Import-PowerShellDataFile -LiteralPath $script:ManifestPath
         $public = (Get-ChildItem -LiteralPath (Join-Path $script:Root 'psmodule' 'MgBridge' 'Public') -Filter '*.ps1').BaseName
+        $generated = [System.Management.Automation.Language.Parser]::ParseFile(
+            (Join-Path $script:Root 'psmodule' 'MgBridge' 'Generated' 'CallsCommands.ps1'), [ref]$null, [ref]$null).FindAll(
+            { $args[0] -is [System.Management.Automation.Language.FunctionDefinitionAst] }, $false).Name
+        $public = @($public) + $generated
         $manifest.FunctionsToExport | Sort-Object | Should -Be ($public | Sort-Object)
         $script:Module.ExportedFunctions.Keys | Sort-Object | Should -Be ($public | Sort-Object)
         $manifest.CmdletsToExport | Should -BeNullOrEmpty
