@@ -2,14 +2,16 @@
 <#
 .SYNOPSIS
 Runs the seven examples of the Invoke-MgBetaInviteCommunicationCallParticipant help page, unchanged,
-against a local sandbox, and shows the operations they return.
+against a local sandbox, and shows the operations they return; then a whole SDK script around an
+invite (examples/powershell/CallFlow.ps1).
 .DESCRIPTION
 Puts psmodule/compat first on PSModulePath, so each example's own
 `Import-Module Microsoft.Graph.Beta.CloudCommunications` loads mgbridge; starts a sandbox of its own
 (state in a temporary folder); creates the calls the examples need; connects with
 `Connect-MgGraph -Environment Sandbox`; runs examples/powershell/Example1.ps1 ... Example7.ps1
-with $callId set to a fresh call each; reads the operations again once they have finished; stops
-the sandbox. Exits 1 if any example fails. `make demo` runs it.
+with $callId set to a fresh call each; reads the operations again once they have finished; runs
+examples/powershell/CallFlow.ps1 (place a call, invite, list, mute, remove, hang up); stops the
+sandbox. Exits 1 if any example fails. `make demo` runs it.
 .PARAMETER RequestLog
 Also write the invite requests the sandbox received (method, path, JSON body), in order, to this
 JSON file: what the examples put on the wire.
@@ -70,6 +72,9 @@ try {
             Select-Object -Property method, path, body
         ConvertTo-Json -InputObject @($invites) -Depth 50 | Set-Content -LiteralPath $RequestLog
     }
+
+    Write-Host 'A whole SDK script around an invite (examples/powershell/CallFlow.ps1):'
+    & (Join-Path $root 'examples' 'powershell' 'CallFlow.ps1') | Write-Host
     Disconnect-MgGraph | Out-Null
 } finally {
     Stop-MgBridgeSandbox

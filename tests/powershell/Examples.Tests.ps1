@@ -37,6 +37,16 @@ Describe 'The demo runner through the <Transport> transport' -ForEach @(
         ([regex]::Matches($script:Run.Output, '(?m)^\S{36} +completed ')).Count | Should -Be 7
     }
 
+    It 'runs the whole call-flow script unchanged after them' {
+        $script:Run.Output | Should -Match '(?m)^Call \S{36} is establishing$'
+        $script:Run.Output | Should -Match '(?m)^Invitation \S{36} is (Running|running|completed)$'
+        $script:Run.Output | Should -Match '(?m)^5 participants: John, Jane, Adele, Bianca$'
+        $script:Run.Output | Should -Match '(?m)^Muting Adele: (running|completed)$'
+        $script:Run.Output | Should -Match '(?m)^Removed Bianca; 4 participants left$'
+        $script:Run.Output | Should -Match '(?m)^Operation \S{36}: completed \(mute-adele\)$'
+        $script:Run.Output | Should -Match '(?m)^Hung up$'
+    }
+
     It 'sends example <Number> as the documented HTTP example' -TestCases @(1..7 | ForEach-Object { @{ Number = $_ } }) {
         param($Number)
         @($script:Requests).Count | Should -Be 7
