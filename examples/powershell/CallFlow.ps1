@@ -88,7 +88,8 @@ do {
 $participants = Get-MgBetaCommunicationCallParticipant -CallId $call.Id -All
 $adele = $participants | Where-Object { $_.Info.Identity.User.Id -eq "278405a3-f568-4b3e-b684-009193463064" }
 $bianca = $participants | Where-Object { $_.Info.Identity.User.Id -eq "1e126418-44a0-4a94-a6f8-0efe1ad71acb" }
-Write-Output "$($participants.Count) participants: $(($participants | ForEach-Object { $_.Info.Identity.User.DisplayName }) -join ', ')"
+$people = $participants | Where-Object { $_.Info.Identity.User } | ForEach-Object { $_.Info.Identity.User.DisplayName }
+Write-Output "$($participants.Count) participants: $($people -join ', ')"
 
 $mute = Invoke-MgBetaMuteCommunicationCallParticipant -CallId $call.Id -ParticipantId $adele.Id -ClientContext "mute-adele"
 Write-Output "Muting Adele: $($mute.Status)"
