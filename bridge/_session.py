@@ -225,12 +225,7 @@ class Session:
         url = self._graph_root + request.path
         content = json.dumps(request.body, ensure_ascii=False, separators=(",", ":")).encode()
         if what_if:
-            # Built exactly as it would be sent (client defaults included), then not sent.
-            planned = self._client.build_request(
-                "POST", url, content=content, headers=self._headers(headers, True, "<redacted>")
-            )
-            shown = {k.decode("latin-1"): v.decode("latin-1") for k, v in planned.headers.raw}
-            return PlannedRequest("POST", url, redact_headers(shown), request.body)
+            return self._plan("POST", url, content, headers, request.body)
         response = send(
             self._client, "POST", url, headers=self._headers(headers, True), content=content
         )
@@ -302,21 +297,13 @@ class Session:
         content = None
         if request.body is not None:
             content = json.dumps(request.body, ensure_ascii=False, separators=(",", ":")).encode()
-        has_body = content is not None
         if what_if:
-            planned = self._client.build_request(
-                command.method,
-                url,
-                content=content,
-                headers=self._headers(headers, has_body, "<redacted>"),
-            )
-            shown = {k.decode("latin-1"): v.decode("latin-1") for k, v in planned.headers.raw}
-            return PlannedRequest(command.method, url, redact_headers(shown), request.body)
+            return self._plan(command.method, url, content, headers, request.body)
         response = send(
             self._client,
             command.method,
             url,
-            headers=self._headers(headers, has_body),
+            headers=self._headers(headers, content is not None),
             content=content,
         )
         if command.returns == "nothing" or response.status_code == 204:
@@ -407,6 +394,25 @@ class Session:
             self._sleep(min(interval, remaining))
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def _plan(
+        self,
+        method: str,
+        url: str,
+        content: bytes | None,
+        headers: Mapping[str, Any] | None,
+        body: dict[str, Any] | None,
+    ) -> PlannedRequest:
+        """The request built exactly as it would be sent (client defaults included), not sent,
+        and without a token."""
+        planned = self._client.build_request(
+            method,
+            url,
+            content=content,
+            headers=self._headers(headers, content is not None, "<redacted>"),
+        )
+        shown = {k.decode("latin-1"): v.decode("latin-1") for k, v in planned.headers.raw}
+        return PlannedRequest(method, url, redact_headers(shown), body)
 
     def _check_open(self) -> None:
         if self._closed:
