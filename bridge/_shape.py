@@ -96,12 +96,7 @@ def build_invite_request(
             expected="BodyParameter or the expanded parameters",
             got="both",
         )
-    elif isinstance(body, str):
-        body = _parse_json(body)
-    if not isinstance(body, Mapping):
-        raise _mismatch("BodyParameter", "JSON object", body)
-    shaped = _Shaper(api_version, verbatim_undeclared_keys).object(body, INVITE_BODY, "", 0)
-    _check_body_size(shaped)
+    shaped = _shaped_body(body, INVITE_BODY, api_version, verbatim_undeclared_keys)
     path = f"/{api_version}/communications/calls/{quote(call_id, safe='')}/participants/invite"
     return InviteRequest(call_id, api_version, path, shaped)
 
@@ -246,11 +241,16 @@ def _command_body(
             expected="BodyParameter or the expanded parameters",
             got="both",
         )
-    elif isinstance(body, str):
+    return _shaped_body(body, TYPES[command.body], command.api_version, verbatim)
+
+
+def _shaped_body(body: Any, declared: GraphType, version: str, verbatim: bool) -> dict[str, Any]:
+    """A -BodyParameter (a mapping or JSON text) shaped as `declared`, within Graph's limit."""
+    if isinstance(body, str):
         body = _parse_json(body)
     if not isinstance(body, Mapping):
         raise _mismatch("BodyParameter", "JSON object", body)
-    shaped = _Shaper(command.api_version, verbatim).object(body, TYPES[command.body], "", 0)
+    shaped = _Shaper(version, verbatim).object(body, declared, "", 0)
     _check_body_size(shaped)
     return shaped
 
@@ -519,25 +519,14 @@ def _expanded_body(
     participants: Any, client_context: Any, additional_properties: Any
 ) -> dict[str, Any]:
     """The body of the InviteExpanded set, keyed by parameter name so that paths read as such."""
-    body: dict[str, Any] = {}
+    given: dict[str, Any] = {}
     if participants is not None:
-        body["Participants"] = participants
+        given["Participants"] = participants
     if client_context is not None:
-        body["ClientContext"] = client_context
+        given["ClientContext"] = client_context
     if additional_properties:
-        if not isinstance(additional_properties, Mapping):
-            raise _mismatch("AdditionalProperties", "object", additional_properties)
-        given = {name.lower(): name for name in body}
-        for key, value in additional_properties.items():
-            if isinstance(key, str) and key.lower() in given:
-                raise BodyError(
-                    f"is given both as -{given[key.lower()]} and in AdditionalProperties",
-                    path=key,
-                    expected="one of the two",
-                    got="both",
-                )
-            body[key] = value
-    return body
+        given["AdditionalProperties"] = additional_properties
+    return dict(_expanded_properties(given))
 
 
 def _call_id(call_id: Any, input_object: Any) -> str:
