@@ -400,7 +400,7 @@ def _resolve_version(ctx: click.Context, v1: bool, api_version: str | None) -> s
 
 def _leaf_help(leaf: _Leaf) -> str:
     first = leaf.first
-    summary = first.summary.strip().rstrip(".") or f"{leaf.method} {leaf.path}"
+    summary = first.synopsis.strip().rstrip(".") or f"{leaf.method} {leaf.path}"
     sdk = [
         f"{'SDK:' if i == 0 else '    '} {c.name} ({v})"
         for i, (v, c) in enumerate(leaf.commands.items())
@@ -583,7 +583,7 @@ def _list_commands(as_json: bool) -> None:
             {
                 "name": name,
                 "api_version": operations[0].api_version,
-                "summary": operations[0].summary,
+                "summary": operations[0].synopsis,
                 "cli": _cli_names(name),
                 "operations": [
                     {"variant": c.variant, "method": c.method, "path": c.wire_path}

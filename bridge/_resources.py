@@ -126,7 +126,7 @@ class Resource:
             return self._returned(self._command(command, **arguments))
 
         action.__name__ = _snake(command.path.rsplit(".", 1)[1])
-        action.__doc__ = command.summary
+        action.__doc__ = command.synopsis
         return action
 
     def _operations(self) -> builtins.list[str]:

@@ -138,7 +138,14 @@ class Command:
     returns: Literal["object", "collection", "count", "nothing"]
     pageable: bool
     query: tuple[str, ...]  # OData query options: $top, $filter, ...
-    summary: str
+    summary: str  # the description's short form, often generic ("Invoke action mute")
+    description: str
+
+    @property
+    def synopsis(self) -> str:
+        """One sentence saying what the operation does: the description's first, if any."""
+        first = self.description.split(". ", 1)[0].rstrip(".")
+        return f"{first}." if first else self.summary
 
     @property
     def wire_path(self) -> str:
@@ -357,6 +364,7 @@ def _commands() -> dict[str, tuple[Command, ...]]:
             pageable=entry.get("pageable", False),
             query=tuple(entry.get("query", ())),
             summary=entry["summary"],
+            description=entry.get("description", ""),
         )
         grouped.setdefault(command.name.lower(), []).append(command)
     return {name: tuple(commands) for name, commands in grouped.items()}

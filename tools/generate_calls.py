@@ -69,6 +69,12 @@ ACTION_VERBS = {
 }
 # Where the SDK's directives name a command otherwise than the rule above.
 NAME_OVERRIDES = {"communication.call.participant_muteAll": ("Invoke", "MuteAll", "")}
+# Where an operation's description says something else than what it does: the invite's is the
+# participant delete's (Graph's documentation bug, also on the SDK's help page).
+DESCRIPTION_CORRECTIONS = {
+    "communication.call.participant_invite": "Invite participants to the active call. For more "
+    "information about how to handle operations, see commsOperation.",
+}
 # OData query options, as the SDK's parameters name them.
 QUERY_PARAMETERS = {
     "$top": "Top",
@@ -281,8 +287,9 @@ class _Reader:
         if headers:
             command["headers"] = headers
         command["summary"] = _clean(operation.get("summary", ""))
-        if operation.get("description"):
-            command["description"] = _clean(operation["description"])
+        description = DESCRIPTION_CORRECTIONS.get(operation_id) or operation.get("description")
+        if description:
+            command["description"] = _clean(description)
         url = (operation.get("externalDocs") or {}).get("url")
         if url:
             command["doc_url"] = url
