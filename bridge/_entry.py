@@ -140,21 +140,39 @@ def _operation_reply(operation: Any) -> dict[str, Any]:
     }
 
 
-def _parse_json_items(participants: Any) -> Any:
+def _parse_json_items(items: Any, path: str = "Participants") -> Any:
     """The SDK's type converters accept JSON text for any nested model; so do the cmdlets."""
-    if not isinstance(participants, list):
-        return participants
-    items = []
-    for index, item in enumerate(participants):
-        if isinstance(item, str):
-            try:
-                item = json.loads(item)
-            except ValueError as exc:
-                raise BodyError(
-                    f"is not valid JSON ({exc})", path=f"Participants[{index}]", got="string"
-                ) from None
-        items.append(item)
-    return items
+    if not isinstance(items, list):
+        return items
+    return [_parse_json_model(item, f"{path}[{index}]") for index, item in enumerate(items)]
+
+
+def _parse_json_model(value: Any, path: str) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError as exc:
+        raise BodyError(f"is not valid JSON ({exc})", path=path, got="string") from None
+
+
+def _parse_json_models(name: str, expanded: dict[str, Any]) -> dict[str, Any]:
+    """JSON text given for a model-typed parameter of a command (one model, or each item of a
+    list of them), parsed, as the SDK's type converters do."""
+    from bridge._schema import COMMANDS, TYPES
+
+    body_types = {c.body for c in COMMANDS.get(name, ()) if c.body}
+    if len(body_types) != 1:
+        return expanded
+    declared = TYPES[body_types.pop()]
+    parsed = {}
+    for key, value in expanded.items():
+        prop = declared.by_lower.get(str(key).lower())
+        if prop is not None and prop.kind == "object":
+            value = _parse_json_items(value, key) if prop.collection else value
+            value = _parse_json_model(value, key)
+        parsed[key] = value
+    return parsed
 
 
 def _invite(*, what_if: bool = False, **arguments: Any) -> dict[str, Any]:
@@ -185,6 +203,8 @@ def _command(
     objects would hold it: `views` (one per object or item, None for a count or no content),
     `type` (the Graph type, to name the output's model), `count`, `next_link` and
     `response_headers`."""
+    if isinstance(arguments.get("expanded"), dict):
+        arguments["expanded"] = _parse_json_models(name, arguments["expanded"])
     if what_if and _session is None:
         # -WhatIf works without a connection: the request is shaped and checked, nothing is sent.
         from bridge._shape import build_command_request

@@ -289,3 +289,37 @@ def test_request_context_refuses_values_out_of_range(default_request_context: No
         reply = call({"op": "set_request_context", "args": settings})
         assert reply["error"]["type"] == "BodyError", settings
     assert call({"op": "request_context"})["result"]["MaxRetry"] == 3
+
+
+def test_commands_take_json_text_for_model_parameters_as_the_sdk_does() -> None:
+    target = '{"Identity": {"User": {"Id": "u1"}}}'
+    reply = call(
+        {
+            "op": "command",
+            "args": {
+                "name": "Move-MgCommunicationCall",
+                "ids": {"CallId": "c1"},
+                "expanded": {"TransferTarget": target, "ClientContext": '{"not": "a model"}'},
+                "what_if": True,
+            },
+        }
+    )
+    assert reply["ok"] is True, reply
+    assert reply["result"]["plan"]["body"] == {
+        "transferTarget": {"identity": {"user": {"id": "u1"}}},
+        "clientContext": '{"not": "a model"}',
+    }
+    invite = call(
+        {
+            "op": "command",
+            "args": {
+                "name": "Invoke-MgBetaInviteCommunicationCallParticipant",
+                "ids": {"CallId": "c1"},
+                "expanded": {"Participants": [target, "{broken"]},
+                "what_if": True,
+            },
+        }
+    )
+    assert invite["ok"] is False
+    assert invite["error"]["type"] == "BodyError"
+    assert invite["error"]["path"] == "Participants[1]"
