@@ -6,6 +6,7 @@ sb        (function) the same sandbox, reset, with MGBRIDGE_SANDBOX_STATE naming
           file, so ``environment="Sandbox"`` connects to it
 sb_http   (function) an httpx client for ``sb``: trusts its CA, base_url = its Graph root,
           the default app's access token
+runner    (function) a click CliRunner keeping stdout and stderr apart
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
 from bridge._auth import _MsalHttp
 from bridge.sandbox import STATE_ENV, Sandbox
@@ -77,6 +79,16 @@ def sb_http(sb: Sandbox) -> Iterator[httpx.Client]:
 def msal_http(sb: Sandbox) -> Iterator[MsalHttpxAdapter]:
     with httpx.Client(verify=sb.ssl_context()) as client:
         yield MsalHttpxAdapter(client)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A click test runner with stdout and stderr apart: click 8.1 needs mix_stderr=False; 8.2
+    removed the argument."""
+    try:
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        return CliRunner()
 
 
 HELP_EXAMPLES_FILE = Path(__file__).resolve().parent.parent / "data" / "documented_examples.json"

@@ -29,15 +29,6 @@ def clean(sb: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return config
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    """stdout and stderr apart: click 8.1 needs mix_stderr=False; 8.2 removed the argument."""
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
-
-
 def run(runner: CliRunner, *args: str, input: str | None = None) -> Result:
     return runner.invoke(cli, list(args), input=input)
 

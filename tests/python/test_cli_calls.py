@@ -39,15 +39,6 @@ MUTE_PATH = f"/beta/communications/calls/{CALL}/participants/{PARTICIPANT}/mute"
 PARTICIPANTS_PATH = f"/beta/communications/calls/{CALL}/participants"
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    """stdout and stderr apart: click 8.1 needs mix_stderr=False; 8.2 removed the argument."""
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
-
-
 @pytest.fixture(autouse=True)
 def no_saved_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never read or write the user's real config (saved connection, environments)."""
