@@ -34,6 +34,7 @@ from bridge._cli_auth import (
     environment_group,
 )
 from bridge._cli_calls import calls_group, command_command
+from bridge._cli_transcript import transcript_group
 from bridge._exceptions import AuthError, BodyError, BridgeError, GraphError
 from bridge._version import __version__
 from bridge.sandbox._command import sandbox as sandbox_command
@@ -426,6 +427,7 @@ for _command in (
     sandbox_command,
     calls_group,
     command_command,
+    transcript_group,
 ):
     cli.add_command(_command)
 

@@ -303,6 +303,19 @@ def _sandbox_request(
     return admin_request(method, path, body, state_file)
 
 
+def _transcript_diff(
+    *,
+    reference: str,
+    difference: str,
+    ignore: list[str] | None = None,
+    headers: list[str] | None = None,
+) -> dict[str, Any]:
+    from bridge._transcript_diff import compare
+
+    result = compare(reference, difference, ignore=ignore or (), headers=headers or ())
+    return {**result.to_dict(), "text": result.text()}
+
+
 OPERATIONS: dict[str, Operation] = {
     "hosting_info": _hosting_info,
     "connect": _connect,
@@ -318,6 +331,7 @@ OPERATIONS: dict[str, Operation] = {
     "sandbox_start": _sandbox_start,
     "sandbox_stop": _sandbox_stop,
     "sandbox_request": _sandbox_request,
+    "transcript_diff": _transcript_diff,
 }
 
 # Warnings are always collected: the cmdlets show them with Write-Warning.

@@ -24,6 +24,7 @@ import httpx
 
 from bridge._exceptions import GraphError, TransportError
 from bridge._retry import RetryPolicy, RetryTransport, parse_retry_after
+from bridge._transcript import Recorder, RecordingTransport
 from bridge._version import __version__
 
 __all__ = [
@@ -81,10 +82,12 @@ def build_client(
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     retry: RetryPolicy | None = None,
     transport: httpx.BaseTransport | None = None,
+    recorder: Recorder | None = None,
 ) -> httpx.Client:
     """One keep-alive client per session, retrying through a RetryTransport.
 
-    ``transport`` replaces the network transport (tests pass an ``httpx.MockTransport``).
+    ``transport`` replaces the network transport (tests pass an ``httpx.MockTransport``);
+    ``recorder`` transcribes every attempt that reaches it.
     """
     if transport is None:
         transport = httpx.HTTPTransport(
@@ -95,6 +98,8 @@ def build_client(
         )
         if _NAGLE_ON:
             _disable_nagle(transport)
+    if recorder is not None:
+        transport = RecordingTransport(transport, recorder)
     return httpx.Client(
         transport=RetryTransport(transport, retry),
         timeout=httpx.Timeout(timeout, connect=min(connect_timeout, timeout)),

@@ -23,6 +23,7 @@ from bridge._http import (
 )
 from bridge._operation import Operation, PlannedRequest
 from bridge._retry import RetryPolicy
+from bridge._transcript import Recorder
 
 if TYPE_CHECKING:
     from bridge._auth import TokenProvider
@@ -34,6 +35,7 @@ __all__ = ["CommandResult", "Session", "connect"]
 
 API_VERSIONS = ("beta", "v1.0")
 UNDECLARED_KEYS_ENV = "MGBRIDGE_UNDECLARED_KEYS"
+NULL_STRINGS_ENV = "MGBRIDGE_NULL_STRINGS"
 
 
 def connect(
@@ -46,6 +48,8 @@ def connect(
     retry_delay: float = 3.0,
     retries_time_limit: float | None = None,
     verbatim_undeclared_keys: bool | None = None,
+    null_as_empty_string: bool | None = None,
+    record: str | os.PathLike[str] | None = None,
     **credentials: Any,
 ) -> Session:
     """Signs in and returns a Session: one keep-alive HTTPS client and one token provider.
@@ -68,6 +72,12 @@ def connect(
       as the SDK does, instead of lower camelCase. By default it is on when the environment
       variable `MGBRIDGE_UNDECLARED_KEYS` is `verbatim`, so PowerShell scripts and the CLI can
       switch it too.
+    * **null_as_empty_string** - send a string (or enum) property given as None as `""`, as the
+      SDK does, instead of leaving it out. By default it is on when the environment variable
+      `MGBRIDGE_NULL_STRINGS` is `empty`.
+    * **record** - append every Graph request sent (and every -WhatIf plan) to this transcript
+      file, as JSON Lines without credentials (see `bridge.compare_transcripts`). By default the
+      file the environment variable `MGBRIDGE_RECORD` names at each request, if any.
     * **credentials** - sign-in options (client_id, tenant_id, client_secret, certificate,
       access_token, managed_identity, ...); with `Sandbox` and none, the sandbox's default app.
     """
@@ -81,12 +91,14 @@ def connect(
         policy = RetryPolicy(max_retry, retry_delay, time_limit=retries_time_limit or None)
     except ValueError as exc:
         raise BodyError(str(exc)) from None
+    recorder = Recorder(record)
     client = build_client(
         ca_file=env.ca_file,
         proxy=proxy,
         timeout=timeout,
         connect_timeout=connect_timeout,
         retry=policy,
+        recorder=recorder,
     )
     try:
         tokens = sign_in(env, client, **credentials)
@@ -95,7 +107,16 @@ def connect(
         raise
     if verbatim_undeclared_keys is None:
         verbatim_undeclared_keys = os.environ.get(UNDECLARED_KEYS_ENV, "").lower() == "verbatim"
-    return Session(env, client, tokens, verbatim_undeclared_keys=verbatim_undeclared_keys)
+    if null_as_empty_string is None:
+        null_as_empty_string = os.environ.get(NULL_STRINGS_ENV, "").lower() == "empty"
+    return Session(
+        env,
+        client,
+        tokens,
+        verbatim_undeclared_keys=verbatim_undeclared_keys,
+        null_as_empty_string=null_as_empty_string,
+        recorder=recorder,
+    )
 
 
 class Session:
@@ -112,6 +133,8 @@ class Session:
         tokens: TokenProvider,
         *,
         verbatim_undeclared_keys: bool = False,
+        null_as_empty_string: bool = False,
+        recorder: Recorder | None = None,
     ) -> None:
         # Imported here, once per session, so that `import bridge` stays light.
         from bridge._shape import build_command_request, build_invite_request, check_id
@@ -123,6 +146,8 @@ class Session:
         self._build_command_request = build_command_request
         self._check_id = check_id
         self._verbatim = verbatim_undeclared_keys
+        self._null_strings = null_as_empty_string
+        self._recorder = recorder or Recorder()
         self._graph_root = environment.graph_endpoint.rstrip("/")
         self._closed = False
         self._sleep: Callable[[float], None] = time.sleep
@@ -221,6 +246,7 @@ class Session:
             input_object=input_object,
             api_version=api_version,
             verbatim_undeclared_keys=self._verbatim,
+            null_as_empty_string=self._null_strings,
         )
         url = self._graph_root + request.path
         content = json.dumps(request.body, ensure_ascii=False, separators=(",", ":")).encode()
@@ -283,6 +309,7 @@ class Session:
             expanded=expanded,
             query=query,
             verbatim_undeclared_keys=self._verbatim,
+            null_as_empty_string=self._null_strings,
         )
         command = request.command
         params = dict(request.query)
@@ -411,6 +438,7 @@ class Session:
             content=content,
             headers=self._headers(headers, content is not None, "<redacted>"),
         )
+        self._recorder.record(planned, None, planned=True)
         shown = {k.decode("latin-1"): v.decode("latin-1") for k, v in planned.headers.raw}
         return PlannedRequest(method, url, redact_headers(shown), body)
 

@@ -5,6 +5,8 @@ The rules (DESIGN.md, "Wire behaviour"), all driven by `bridge._schema`:
 - Keys match the schema case-insensitively. Declared properties go out in the schema's camelCase;
   undeclared keys of open types in lower camelCase (``IdentityProvider`` → ``identityProvider``), or
   as typed, like the SDK, with ``verbatim_undeclared_keys``; annotations (``@odata.type``) verbatim.
+- A key whose value is None is left out; with ``null_as_empty_string``, a declared string or enum
+  property given as None is sent as ``""``, as the SDK's ``Convert.ToString(null)`` does.
 - A value that does not fit is a `BodyError` naming its path in the caller's spelling
   (``Participants[0].Identity.User.Id``), raised before anything is sent; the SDK drops such values.
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -56,6 +59,9 @@ _CONTROL_CHARS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _INT64: Final = 1 << 63  # Graph's widest integer (Edm.Int64); also keeps str(int) within limits
 _INT32: Final = 1 << 31
 _BOOLEANS: Final = {"true": True, "false": False}
+# `MGBRIDGE_ABSENT_OBJECTS=empty`: views give an absent object property an empty object, as the
+# SDK's models do when it is read (see powershell_view).
+ABSENT_OBJECTS_ENV: Final = "MGBRIDGE_ABSENT_OBJECTS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +84,7 @@ def build_invite_request(
     input_object: Mapping[str, Any] | None = None,
     api_version: str = "beta",
     verbatim_undeclared_keys: bool = False,
+    null_as_empty_string: bool = False,
 ) -> InviteRequest:
     """Shape and check an invite given as the cmdlet takes it; raise `BodyError` if it is wrong.
 
@@ -96,7 +103,9 @@ def build_invite_request(
             expected="BodyParameter or the expanded parameters",
             got="both",
         )
-    shaped = _shaped_body(body, INVITE_BODY, api_version, verbatim_undeclared_keys)
+    shaped = _shaped_body(
+        body, INVITE_BODY, api_version, verbatim_undeclared_keys, null_as_empty_string
+    )
     path = f"/{api_version}/communications/calls/{quote(call_id, safe='')}/participants/invite"
     return InviteRequest(call_id, api_version, path, shaped)
 
@@ -139,6 +148,7 @@ def build_command_request(
     expanded: Mapping[str, Any] | None = None,
     query: Mapping[str, Any] | None = None,
     verbatim_undeclared_keys: bool = False,
+    null_as_empty_string: bool = False,
 ) -> CommandRequest:
     """Shape and check a request of the calls family given as its SDK command takes it; raise
     `BodyError` (naming the parameter or body path) if anything is wrong.
@@ -161,7 +171,9 @@ def build_command_request(
         path = path.replace("{" + wire + "}", quote(check_id(values[wire], ps_name, noun), safe=""))
     shaped = None
     if command.body is not None:
-        shaped = _command_body(command, body, expanded, verbatim_undeclared_keys)
+        shaped = _command_body(
+            command, body, expanded, verbatim_undeclared_keys, null_as_empty_string
+        )
     elif body is not None or expanded:
         raise BodyError(
             f"{command.name} takes no request body",
@@ -230,6 +242,7 @@ def _command_body(
     body: Mapping[str, Any] | str | None,
     expanded: Mapping[str, Any] | None,
     verbatim: bool,
+    null_strings: bool = False,
 ) -> dict[str, Any]:
     assert command.body is not None
     if body is None:
@@ -241,16 +254,18 @@ def _command_body(
             expected="BodyParameter or the expanded parameters",
             got="both",
         )
-    return _shaped_body(body, TYPES[command.body], command.api_version, verbatim)
+    return _shaped_body(body, TYPES[command.body], command.api_version, verbatim, null_strings)
 
 
-def _shaped_body(body: Any, declared: GraphType, version: str, verbatim: bool) -> dict[str, Any]:
+def _shaped_body(
+    body: Any, declared: GraphType, version: str, verbatim: bool, null_strings: bool = False
+) -> dict[str, Any]:
     """A -BodyParameter (a mapping or JSON text) shaped as `declared`, within Graph's limit."""
     if isinstance(body, str):
         body = _parse_json(body)
     if not isinstance(body, Mapping):
         raise _mismatch("BodyParameter", "JSON object", body)
-    shaped = _Shaper(version, verbatim).object(body, declared, "", 0)
+    shaped = _Shaper(version, verbatim, null_strings).object(body, declared, "", 0)
     _check_body_size(shaped)
     return shaped
 
@@ -347,29 +362,42 @@ def check_wire_request(command: Command, body: Any) -> None:
 
 
 def powershell_view(
-    type_name: str, graph_json: Mapping[str, Any], api_version: str = "beta"
+    type_name: str,
+    graph_json: Mapping[str, Any],
+    api_version: str = "beta",
+    *,
+    empty_objects: bool | None = None,
 ) -> dict[str, Any]:
     """Give a Graph JSON object of a schema type (e.g. "inviteParticipantsOperation") the shape of
     the SDK's output model: declared properties under PascalCase names, recursively, and the rest
     in "AdditionalProperties" under their own names.
+
+    An object property the reply does not hold (resultInfo, mostly) is None; with
+    `empty_objects` (by default: when the environment variable MGBRIDGE_ABSENT_OBJECTS is
+    `empty`) it is an empty object of its type instead, recursively, as the SDK's models create
+    one when such a property is read (a type already being filled in is not repeated).
     """
     gtype = TYPES.get(type_name)
     if gtype is None:
         raise ValueError(f"unknown Graph type {type_name!r}")
-    return _view(graph_json, gtype, _check_version(api_version))
+    if empty_objects is None:
+        empty_objects = os.environ.get(ABSENT_OBJECTS_ENV, "").lower() == "empty"
+    return _view(graph_json, gtype, _check_version(api_version), empty_objects)
 
 
 # -- shaping --------------------------------------------------------------------------------------
 
 
 class _Shaper:
-    """One shaping walk: the API version and the casing option, shared by the recursion."""
+    """One shaping walk: the API version and the casing and null options, shared by the
+    recursion."""
 
-    __slots__ = ("verbatim", "version")
+    __slots__ = ("null_strings", "verbatim", "version")
 
-    def __init__(self, version: str, verbatim: bool) -> None:
+    def __init__(self, version: str, verbatim: bool, null_strings: bool = False) -> None:
         self.version = version
         self.verbatim = verbatim
+        self.null_strings = null_strings
 
     def object(self, value: Any, declared: GraphType, path: str, depth: int) -> dict[str, Any]:
         if not isinstance(value, Mapping):
@@ -407,8 +435,27 @@ class _Shaper:
             if name in out:  # Unicode oddities (final sigma) only; _entries catches the rest
                 raise _case_clash(key, where)
             out[name] = shaped
+        if self.null_strings:
+            self.null_as_empty(value, gtype, out)
         _check_required(out, gtype, path)
         return out
+
+    def null_as_empty(
+        self, value: Mapping[Any, Any], gtype: GraphType, out: dict[str, Any]
+    ) -> None:
+        """The SDK's models convert a None given for a declared string property (enums are
+        strings there) with Convert.ToString, so it goes out as ""; None for any other property
+        is dropped (a failed conversion, or a null additional property)."""
+        for key, item in value.items():
+            if item is None and isinstance(key, str) and "@" not in key:
+                prop = gtype.by_lower.get(key.lower())
+                if (
+                    prop is not None
+                    and prop.kind in {"string", "enum"}
+                    and not prop.collection
+                    and self.version in prop.versions
+                ):
+                    out.setdefault(prop.name, "")
 
     def value(self, item: Any, prop: Property, path: str, depth: int) -> Any:
         if not prop.collection:
@@ -685,7 +732,13 @@ def _check_single(item: Any, prop: Property, path: str, version: str) -> None:
 # -- PowerShell view ------------------------------------------------------------------------------
 
 
-def _view(obj: Mapping[str, Any], gtype: GraphType, version: str) -> dict[str, Any]:
+def _view(
+    obj: Mapping[str, Any],
+    gtype: GraphType,
+    version: str,
+    empty_objects: bool = False,
+    filling: tuple[str, ...] = (),
+) -> dict[str, Any]:
     # As the SDK's models: every declared property (None when absent), then AdditionalProperties
     # with the rest, @odata.type included (ps-sdk-behavior.md §2.1, §3). Those models know no
     # subtypes, so @odata.type selects none: a PSTN number stays at
@@ -702,12 +755,25 @@ def _view(obj: Mapping[str, Any], gtype: GraphType, version: str) -> dict[str, A
         elif prop.kind == "object" and item is not None:
             target = TYPES[prop.type]
             if isinstance(item, Mapping):
-                item = _view(item, target, version)
+                item = _view(item, target, version, empty_objects)
             elif prop.collection and isinstance(item, list):
-                item = [_view(e, target, version) if isinstance(e, Mapping) else e for e in item]
+                item = [
+                    _view(e, target, version, empty_objects) if isinstance(e, Mapping) else e
+                    for e in item
+                ]
             view[prop.sdk_name] = item
         else:
             view[prop.sdk_name] = item
+    if empty_objects:
+        filling = (*filling, gtype.name)
+        for prop in gtype.properties.values():
+            if (
+                prop.kind == "object"
+                and not prop.collection
+                and view.get(prop.sdk_name, False) is None
+                and prop.type not in filling
+            ):
+                view[prop.sdk_name] = _view({}, TYPES[prop.type], version, True, filling)
     view["AdditionalProperties"] = extra
     return view
 

@@ -12,15 +12,21 @@ Puts psmodule/compat first on PSModulePath, so each example's own
 with $callId set to a fresh call each; reads the operations again once they have finished; runs
 examples/powershell/CallFlow.ps1 (place a call, invite, list, mute, remove, hang up); stops the
 sandbox. Exits 1 if any example fails. `make demo` runs it.
-.PARAMETER RequestLog
-Also write the invite requests the sandbox received (method, path, JSON body), in order, to this
-JSON file: what the examples put on the wire.
+.PARAMETER Transcript
+Record the Graph requests of the seven examples and of the reads after them (not those of
+CallFlow.ps1) to this transcript file (JSON Lines, replaced if it exists), through
+$env:MGBRIDGE_RECORD: what the examples put on the wire, to compare with another run's
+(Compare-MgBridgeTranscript, `mgbridge transcript diff`).
 .EXAMPLE
 pwsh -NoProfile -File examples/Invoke-Demo.ps1
+.EXAMPLE
+pwsh -NoProfile -File examples/Invoke-Demo.ps1 -Transcript demo.jsonl
+
+Also records the examples' requests to demo.jsonl.
 #>
 [CmdletBinding()]
 param(
-    [string] $RequestLog
+    [string] $Transcript
 )
 
 $ErrorActionPreference = 'Stop'
@@ -33,6 +39,7 @@ Import-Module Microsoft.Graph.Authentication
 Import-Module (Join-Path $root 'psmodule' 'MgBridge' 'MgBridge.psd1')
 
 $failed = 0
+$recordingBefore = $env:MGBRIDGE_RECORD
 $sandbox = Start-MgBridgeSandbox
 try {
     Write-Host "Sandbox: $($sandbox.Graph) (process $($sandbox.ProcessId))"
@@ -42,6 +49,13 @@ try {
     $null = Invoke-MgBridgeSandboxRequest -Method Post -Path 'calls' -Body @{
         id           = 'a7ebfb2d-871e-419c-87af-27290b22e8db'
         participants = @(@{ id = '7d501bf1-5ee4-4605-ba92-0ae4513c611c'; identity = @{ user = @{ id = '682b6c37-0729-4fab-ace6-d730d5d9137e' } } })
+    }
+
+    if ($Transcript) {
+        # A full path: the core resolves a relative one against the process's directory, not $PWD.
+        $Transcript = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Transcript)
+        Remove-Item -LiteralPath $Transcript -ErrorAction Ignore
+        $env:MGBRIDGE_RECORD = $Transcript
     }
 
     $results = foreach ($number in 1..7) {
@@ -66,17 +80,13 @@ try {
     $results | ForEach-Object {
         Get-MgBetaCommunicationCallOperation -CallId $_.CallId -CommsOperationId $_.Operation.Id
     } | Format-Table -AutoSize | Out-String -Width 120 | Write-Host
-
-    if ($RequestLog) {
-        $invites = (Invoke-MgBridgeSandboxRequest -Path 'requests').value | Where-Object kind -EQ 'invite' |
-            Select-Object -Property method, path, body
-        ConvertTo-Json -InputObject @($invites) -Depth 50 | Set-Content -LiteralPath $RequestLog
-    }
+    if ($Transcript) { $env:MGBRIDGE_RECORD = $recordingBefore }
 
     Write-Host 'A whole SDK script around an invite (examples/powershell/CallFlow.ps1):'
     & (Join-Path $root 'examples' 'powershell' 'CallFlow.ps1') | Write-Host
     Disconnect-MgGraph | Out-Null
 } finally {
+    $env:MGBRIDGE_RECORD = $recordingBefore
     Stop-MgBridgeSandbox
     Remove-Item -LiteralPath $stateFolder -Recurse -Force -ErrorAction Ignore
 }

@@ -103,6 +103,8 @@ Admin API (no token; loopback clients only; these requests are not recorded):
                               lower case, Authorization, X-IDENTITY-HEADER, client_secret and
                               client_assertion redacted; status null while in flight and
                               for a reset connection
+    GET  /_sandbox/transcript the Graph requests of that log as a transcript (JSON Lines, as
+                              bridge.compare_transcripts reads them; sign-in traffic left out)
     GET  /_sandbox/stats      {"invites": {"received", "accepted"}, "clientContexts":
                               {CONTEXT: {"received", "accepted"}}, "notifications": {"sent",
                               "failed", "pending"}}: accepted = answered 200, sent = answered 2xx
@@ -124,7 +126,7 @@ Admin API (no token; loopback clients only; these requests are not recorded):
     POST /_sandbox/apps       {"clientId"?, "clientSecret"?, "roles"?, "certificate"? (PEM)}
     POST /_sandbox/apps/{clientId}/certificates   {"certificate": PEM} -> thumbprints
 
-``--record FILE.jsonl`` appends each recorded request, once answered, as one JSON line.
+``--record FILE.jsonl`` appends each Graph request, once answered, to that transcript file.
 """
 
 from __future__ import annotations

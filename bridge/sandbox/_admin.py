@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from bridge.sandbox._http import Request, Response, json_response
@@ -71,6 +72,9 @@ def _dispatch(
             return json_response(201, session)
         case "GET", ("requests",):
             return json_response(200, {"value": world.requests()})
+        case "GET", ("transcript",):
+            lines = "".join(json.dumps(entry) + "\n" for entry in world.transcript())
+            return Response(200, lines.encode(), [("Content-Type", "application/x-ndjson")])
         case "GET", ("stats",):
             return json_response(200, service.stats())
         case "GET", ("notifications",):

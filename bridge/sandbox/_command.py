@@ -27,7 +27,7 @@ import click
     "--record",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Append each recorded request to this file as a JSON line.",
+    help="Append each Graph request, once answered, to this transcript file (JSON Lines).",
 )
 @click.option(
     "--operation-delay-ms",

@@ -262,6 +262,10 @@ class Sandbox:
         """The recorded requests in arrival order (see ``GET /_sandbox/requests``)."""
         return self.service.world.requests()
 
+    def transcript(self) -> list[dict[str, Any]]:
+        """The Graph requests received, as transcript entries (see ``GET /_sandbox/transcript``)."""
+        return self.service.world.transcript()
+
     def stats(self) -> dict[str, Any]:
         """Invite counts, in total and per clientContext, and notification counts (see
         ``GET /_sandbox/stats``)."""

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+from bridge._transcript import transcript_entry
 from bridge.sandbox._model import Call, Sink, Store, utc_now_iso
 
 DEFAULT_CALLBACK = "https://bot.contoso.com/api/calls"
@@ -212,13 +213,18 @@ class World:
                 if status == 200:
                     counts["accepted"] += 1
                     self._totals["accepted"] += 1
-            if self._record_file is not None:
-                self._record_file.write(json.dumps(entry) + "\n")
+            if self._record_file is not None and entry.get("kind") in _GRAPH_KINDS:
+                self._record_file.write(json.dumps(_transcribed(entry)) + "\n")
                 self._record_file.flush()
 
     def requests(self) -> list[dict[str, Any]]:
         with self._lock:
             return copy.deepcopy(list(self._records))
+
+    def transcript(self) -> list[dict[str, Any]]:
+        """The Graph requests of the log as transcript entries (sign-in traffic left out)."""
+        with self._lock:
+            return [_transcribed(e) for e in self._records if e.get("kind") in _GRAPH_KINDS]
 
     def stats(self) -> dict[str, Any]:
         """Invite counts: in total and per clientContext ("" for invites without one)."""
@@ -227,3 +233,19 @@ class World:
                 "invites": dict(self._totals),
                 "clientContexts": copy.deepcopy(self._invites),
             }
+
+
+_GRAPH_KINDS = frozenset({"invite", "graph"})
+
+
+def _transcribed(entry: dict[str, Any]) -> dict[str, Any]:
+    return transcript_entry(
+        entry["method"],
+        entry["path"],
+        entry["query"],
+        entry["headers"],
+        copy.deepcopy(entry["body"]),
+        entry["status"],
+        source="sandbox",
+        at=entry["received_at"],
+    )

@@ -3,9 +3,14 @@
 Run against a running sandbox (`mgbridge sandbox`, or Start-MgBridgeSandbox; the state file is
 found as usual, through MGBRIDGE_SANDBOX_STATE), or with none: then one is started in this
 process for the run. Each example invites into a fresh call of the sandbox; the call that the
-examples replace (a7ebfb2d-...) holds the participant that example 6 moves.
+examples replace (a7ebfb2d-...) holds the participant that example 6 moves. As the PowerShell demo
+(examples/Invoke-Demo.ps1) does, all seven invite first, then each operation is read until it
+has finished, so the two runs send the same requests: with MGBRIDGE_RECORD set to a file, the
+core records them there, and `mgbridge transcript diff` compares that transcript with the demo's
+(`Invoke-Demo.ps1 -Transcript FILE`).
 
     python examples/python/invite_examples.py
+    MGBRIDGE_RECORD=python.jsonl python examples/python/invite_examples.py
 """
 
 from __future__ import annotations
@@ -105,9 +110,11 @@ def main() -> None:
         replaced = {"id": REPLACED_CALL, "participants": [moved]}
         admin.post(state["admin"] + "/calls", json=replaced).raise_for_status()
         with bridge.connect(environment="Sandbox") as session:
+            operations = {}
             for number, params in EXAMPLES.items():
                 call = admin.post(state["admin"] + "/calls", json={}).raise_for_status().json()
-                operation = session.invite(call["id"], body=params)
+                operations[number] = session.invite(call["id"], body=params)
+            for number, operation in operations.items():
                 final = session.wait_operation(operation, timeout=10, interval=0.2)
                 print(f"Example {number}: {operation.id} {operation.status} -> {final.status}")
 

@@ -7,6 +7,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('MgBridge.format.ps1xml')
+    TypesToProcess       = @('MgBridge.types.ps1xml')
     FunctionsToExport    = @(
         # Microsoft.Graph.Beta.CloudCommunications
         'Invoke-MgBetaInviteCommunicationCallParticipant'
@@ -122,6 +123,7 @@
         'Stop-MgBridgeSandbox'
         'Invoke-MgBridgeSandboxRequest'
         'Get-MgBridgeRuntime'
+        'Compare-MgBridgeTranscript'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

@@ -18,7 +18,9 @@ PUBLIC = [
     "Session",
     "TransportError",
     "__version__",
+    "compare_transcripts",
     "connect",
+    "read_sdk_debug",
 ]
 
 
@@ -62,6 +64,8 @@ def test_connect_signature() -> None:
         "retry_delay": 3.0,
         "retries_time_limit": None,
         "verbatim_undeclared_keys": None,
+        "null_as_empty_string": None,
+        "record": None,
     }
     assert parameters["credentials"].kind is inspect.Parameter.VAR_KEYWORD
 

@@ -218,14 +218,32 @@ def test_recording_to_a_file_and_two_sandboxes_side_by_side(
                     json=invite_body(user),
                     headers={"Authorization": f"Bearer {token}"},
                 )
-        recorded = second.requests()
+        exported = second.transcript()
     lines = [json.loads(line) for line in record.read_text().splitlines()]
-    assert lines == recorded
+    assert lines == exported  # the file is the transcript the admin API exports
     assert [line["body"]["participants"][0]["identity"]["user"]["id"] for line in lines] == [
         "a",
         "b",
     ]
     assert not (tmp_path / "second.json").exists()
+
+
+def test_the_transcript_export_holds_graph_requests_only(
+    sb: Sandbox, sb_http: httpx.Client
+) -> None:
+    sb.create_call(CALL)
+    body = invite_body("a")
+    sb_http.post(INVITE, json=body)
+    sb_http.get(f"/v1.0/communications/calls/{CALL}")
+    exported = admin(sb, "GET", "transcript")
+    assert exported.headers["content-type"] == "application/x-ndjson"
+    lines = [json.loads(line) for line in exported.text.splitlines()]
+    assert [(e["method"], e["status"], e["source"]) for e in lines] == [
+        ("POST", 200, "sandbox"),
+        ("GET", 200, "sandbox"),
+    ]
+    assert lines[0]["body"] == body and "authorization" not in lines[0]["headers"]
+    assert [r["kind"] for r in sb.requests()] == ["invite", "graph"]  # the token came from the API
 
 
 # -- calls, settings, tokens, apps ------------------------------------------------------------
