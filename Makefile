@@ -9,7 +9,7 @@ PESTER := .tools/nuget/pester/5.7.1/tools/Pester.psd1
 PWSH_PATH := .tools/pwsh.path
 PWSH = $(shell cat $(PWSH_PATH))
 
-.PHONY: setup demo test test-python test-powershell test-oldest lint format bench reliability clean
+.PHONY: setup demo test test-python test-powershell test-oldest lint format bench reliability genuine-sdk clean
 
 setup: $(VENV)/.installed $(PWSH_PATH) $(PESTER) $(HOST_DLL)
 
@@ -34,6 +34,17 @@ $(PESTER): tools/tools.proj
 $(HOST_DLL): $(VENV)/.installed psmodule/MgBridge/host/PythonHost.cs psmodule/MgBridge/host/MgBridge.Host.csproj
 	$(VENV)/bin/mgbridge psmodule-path --install
 	@touch $@
+
+# The SDK's own invite cmdlet, built from source by ../shared/genuine-sdk (AutoRest from npm, the
+# SDK's configuration): the reference that the parity tests and `make bench` compare against.
+# Optional: without it they say so and skip.
+GENUINE_SDK_SOURCE ?= ../shared/genuine-sdk
+GENUINE_MODULE := .tools/genuine-sdk/modules/Microsoft.Graph.Beta.CloudCommunications
+
+genuine-sdk: $(GENUINE_MODULE)
+
+$(GENUINE_MODULE): $(PWSH_PATH)
+	MAIN=$(CURDIR) SDK=$(CURDIR)/.tools/genuine-sdk PWSH=$(PWSH) bash $(GENUINE_SDK_SOURCE)/build.sh
 
 demo: setup
 	$(PWSH) -NoProfile -File examples/Invoke-Demo.ps1

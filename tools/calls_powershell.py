@@ -554,10 +554,12 @@ def _camel(name: str) -> str:
 
 # -- views and export lists -----------------------------------------------------------------------
 
-# Shows a participant as its identity's display name (or id), whichever kind it is.
+# Shows a participant as its identity's display name (or id), whichever kind it is (an empty
+# identity, as MGBRIDGE_ABSENT_OBJECTS=empty gives for the kinds not sent, names nobody).
 PARTICIPANT_IDENTITY = (
     "foreach ($kind in $_.Info.Identity.psobject.Properties) { "
-    "if ($kind.Name -ne 'AdditionalProperties' -and $kind.Value) { "
+    "if ($kind.Name -ne 'AdditionalProperties' -and "
+    "($kind.Value.DisplayName -or $kind.Value.Id)) { "
     "if ($kind.Value.DisplayName) { $kind.Value.DisplayName } else { $kind.Value.Id }; break } }"
 )
 

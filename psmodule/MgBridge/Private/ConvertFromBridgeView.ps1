@@ -6,6 +6,8 @@ function ConvertFromBridgeView {
     .DESCRIPTION
     The SDK exposes AdditionalProperties as IDictionary<string, object>, nested objects inside
     it as dictionaries too, so scripts index it: $op.AdditionalProperties['@odata.type'].
+    The object and each object nested in it also carry the type name MgBridge.GraphObject, which
+    gives them the SDK models' ToJsonString() (MgBridge.types.ps1xml).
     #>
     [CmdletBinding()]
     [OutputType([pscustomobject])]
@@ -34,6 +36,7 @@ function ConvertFromBridgeView {
     }
 
     function ConvertNode($node) {
+        $node.psobject.TypeNames.Insert(0, 'MgBridge.GraphObject')
         foreach ($property in $node.psobject.Properties) {
             if ($property.Name -eq 'AdditionalProperties') {
                 $property.Value = ConvertToDictionary $property.Value
