@@ -80,6 +80,7 @@ test-oldest:
 
 bench: setup
 	$(PY) bench/run.py
+	$(PY) bench/transcript_diff.py
 
 # Faults, load, bad input and secrets, end to end against a sandbox: prints the table of cases
 # and outcomes, fails on anything lost, duplicated or leaked. CI runs the bounded form (--quick)
