@@ -11,6 +11,7 @@ import signal
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -227,6 +228,116 @@ def run_ps_script(
             f"{script} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         )
     return json.loads(out_file.read_text(encoding="utf-8-sig"))
+
+
+class PsServer:
+    """bench/ps/serve.ps1 in its own pwsh: one contender kept running while another process
+    takes turns with it (``run(n)``: n timed rounds), so that contenders which cannot share a
+    process still alternate within one run. A context manager; ``ready`` holds its first reply."""
+
+    MARK = "@@ "
+
+    def __init__(self, arguments: Sequence[str], env: dict[str, str], name: str) -> None:
+        self.name = name
+        self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed by __exit__)
+        self.process = subprocess.Popen(
+            [
+                pwsh(),
+                "-NoProfile",
+                "-NonInteractive",
+                "-File",
+                str(PS_SCRIPTS / "serve.ps1"),
+                *arguments,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env=env,
+            text=True,
+            encoding="utf-8",
+        )
+        self.ready = self._read()
+        self.cpu_ns = 0
+        self.rounds = 0
+
+    def _read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        lines = []
+        for line in self.process.stdout:
+            if line.startswith(self.MARK):
+                return dict(json.loads(line[len(self.MARK) :]))
+            lines.append(line)
+        self.process.wait()
+        self._stderr.seek(0)
+        raise SystemExit(
+            f"{self.name} (bench/ps/serve.ps1) ended ({self.process.returncode}):\n"
+            + "".join(lines)[-2000:]
+            + self._stderr.read()[-3000:]
+        )
+
+    def command(self, text: str) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(text + "\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def run(self, rounds: int) -> dict[str, list[int]]:
+        """Runs ``rounds`` timed rounds; their CPU time (the whole pwsh process, so the hosted
+        Python too) adds to ``cpu_ns`` and the rounds to ``rounds``."""
+        reply = self.command(f"run {rounds}")
+        self.cpu_ns += int(reply["cpu_ns"])
+        self.rounds += rounds
+        return dict(reply["samples"])
+
+    def quit(self) -> int:
+        sent = int(self.command("quit")["sent"])
+        self.process.wait(timeout=60)
+        return sent
+
+    def __enter__(self) -> PsServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._stderr.close()
+
+
+def genuine_sdk() -> tuple[Path | None, Path | None, str]:
+    """The SDK's own Microsoft.Graph.Beta.CloudCommunications, built from source (`make
+    genuine-sdk`), as the parity tests find it: the modules folder ($MGBRIDGE_GENUINE_SDK, else
+    .tools/genuine-sdk/modules) and setup-genuine.ps1, which loads it into a pwsh and points it at
+    a sandbox ($MGBRIDGE_GENUINE_SETUP, else beside that folder, else ../shared/genuine-sdk).
+    Returns (modules, setup, "") or (None, None, why not)."""
+    given = os.environ.get("MGBRIDGE_GENUINE_SDK")
+    modules = Path(given) if given else ROOT / ".tools" / "genuine-sdk" / "modules"
+    name = "Microsoft.Graph.Beta.CloudCommunications"
+    if not (modules / name / f"{name}.psd1").is_file():
+        return (
+            None,
+            None,
+            (
+                f"the SDK's own module is not built in {modules} (run `make genuine-sdk`, or set "
+                "MGBRIDGE_GENUINE_SDK to its modules folder)"
+            ),
+        )
+    candidates = [
+        os.environ.get("MGBRIDGE_GENUINE_SETUP"),
+        modules.parent / "setup-genuine.ps1",
+        ROOT.parent / "shared" / "genuine-sdk" / "setup-genuine.ps1",
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return modules, Path(candidate), ""
+    return (
+        None,
+        None,
+        (
+            "setup-genuine.ps1 (../shared/genuine-sdk) was not found; "
+            "set MGBRIDGE_GENUINE_SETUP to it"
+        ),
+    )
 
 
 # -- statistics -----------------------------------------------------------------------------

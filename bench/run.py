@@ -6,7 +6,11 @@
   powershell   per-invite time: the cmdlet (in-process and process transports) vs
                Invoke-RestMethod (new connection per call, and -WebSession keep-alive); and the
                no-op boundary round trip of each transport
-  layers       where the in-process cmdlet's time goes (Stopwatch slices)
+  sdk          per-invite time and Import-Module time: mgbridge against the SDK's own cmdlet
+               (the AutoRest-built Microsoft.Graph.Beta.CloudCommunications, when built), each in
+               its own pwsh, alternating in blocks against the same sandbox
+  layers       where the in-process cmdlet's time goes (Stopwatch slices, and the Python side
+               timed inside Python), with the SDK cmdlet's whole time from the same run
   start        cold start (pwsh, pwsh + Import-Module MgBridge with every command of the calls
                family), first result (+ Connect-MgGraph
                + first invite), the same for Python; and the first call in slices
@@ -22,12 +26,16 @@ sandbox runs on the last CPU (taskset); single-threaded latency clients run on t
 a table; `--markdown FILE` also writes it as Markdown, `--json FILE` the summaries. `--quick` is
 a smoke run of a few seconds per figure; `--only` picks figures; `--baseline DIR` adds another
 copy of the module to the start figure, alternating (before/after figures).
-$MGBRIDGE_BENCH_MODULES replaces the module under test (a folder holding MgBridge/).
+$MGBRIDGE_BENCH_MODULES replaces the module under test (a folder holding MgBridge/);
+$MGBRIDGE_GENUINE_SDK names the folder holding the SDK's own module built from source (default
+.tools/genuine-sdk/modules, `make genuine-sdk`), $MGBRIDGE_GENUINE_SETUP its loader (default: beside
+it, else ../shared/genuine-sdk): without them the SDK rows are reported as skipped, with the reason.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -44,7 +52,17 @@ import _util
 from _util import ROOT, SandboxProcess, summarize
 
 BENCH = Path(__file__).resolve().parent
-FIGURES = ("python", "powershell", "layers", "start", "scale", "memory", "footprint", "sandbox")
+FIGURES = (
+    "python",
+    "powershell",
+    "sdk",
+    "layers",
+    "start",
+    "scale",
+    "memory",
+    "footprint",
+    "sandbox",
+)
 
 MS = 1e6  # ns per millisecond
 
@@ -240,24 +258,209 @@ def fig_powershell(
     }
 
 
-def fig_layers(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[str, str]) -> None:
-    rounds, warmup = (40, 20) if quick else (500, 300)
+def _genuine_env(sandbox: SandboxProcess, env: dict[str, str]) -> dict[str, str]:
+    """The SDK cmdlet's pwsh: .NET on Linux trusts the sandbox's CA through SSL_CERT_FILE."""
+    return {**env, "SSL_CERT_FILE": sandbox.state["ca_file"]}
+
+
+def _genuine_arguments(modules: Path, setup: Path) -> list[str]:
+    return ["-Contender", "genuine", "-GenuineModules", str(modules), "-GenuineSetup", str(setup)]
+
+
+def _alternate(
+    servers: list[_util.PsServer], rounds: int, block: int, warmup: int
+) -> list[dict[str, list[int]]]:
+    """Runs the servers in turns of ``block`` rounds (rotating who goes first) until each has
+    done ``rounds``, after ``warmup`` rounds each; returns each server's samples."""
+    for server in servers:
+        server.run(warmup)
+        server.cpu_ns = server.rounds = 0
+    samples: list[dict[str, list[int]]] = [{} for _ in servers]
+    turn = 0
+    while len(next(iter(samples[0].values()), [])) < rounds:
+        for k in range(len(servers)):
+            index = (turn + k) % len(servers)
+            for name, values in servers[index].run(block).items():
+                samples[index].setdefault(name, []).extend(values)
+        turn += 1
+    return samples
+
+
+def fig_sdk(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[str, str]) -> None:
+    figure = "per-invite time, PowerShell: mgbridge vs the SDK's own cmdlet (one pwsh each)"
+    modules, setup, why = _util.genuine_sdk()
+    if modules is None or setup is None:
+        report.row(figure, "the SDK's own Invoke-MgBeta...Participant", verdict=f"skipped: {why}")
+        report.note(f"sdk figure skipped: {why}")
+        return
+    rounds, block, warmup = (60, 20, 30) if quick else (1500, 50, 300)
     sandbox.reset()
-    result = _util.run_ps_script(
-        "profile.ps1",
-        ["-Rounds", str(rounds), "-Warmup", str(warmup), "-BodyJson", _util.BODY_JSON],
-        env=env,
+    before = sandbox.accepted_invites()
+    with (
+        _util.PsServer(["-Contender", "mgbridge"], env, "mgbridge") as bridge,
+        _util.PsServer(
+            _genuine_arguments(modules, setup), _genuine_env(sandbox, env), "genuine"
+        ) as sdk,
+    ):
+        mine, theirs = _alternate([bridge, sdk], rounds, block, warmup)
+        cpu = {"mgbridge": bridge.cpu_ns / bridge.rounds, "genuine": sdk.cpu_ns / sdk.rounds}
+        sent = bridge.quit() + sdk.quit()
+    check_sent("sdk", {"sent_expected": sent, "sent_accepted": sandbox.accepted_invites() - before})
+    s = {"mgbridge": summarize(mine["invite"]), "genuine": summarize(theirs["invite"])}
+    base = s["genuine"].median
+    ratio = s["mgbridge"].median / base
+    report.row(
+        figure,
+        "mgbridge Invoke-MgBeta...Participant, in-process",
+        ms(s["mgbridge"].median),
+        ms(s["mgbridge"].p99),
+        f"{ratio:.2f}x",
+        "<= 1.0x the SDK's",
+        verdict(ratio <= 1.0),
     )
-    figure = "in-process cmdlet, by layer (Stopwatch)"
-    whole = summarize(result["slices"]["cmdlet (whole)"]).median
-    layers = {}
-    for name, message in result["skipped"].items():
+    report.row(
+        figure,
+        "the SDK's own Invoke-MgBeta...Participant (AutoRest build)",
+        ms(base),
+        ms(s["genuine"].p99),
+        "1.00x",
+    )
+    # CPU time of each whole pwsh process over its timed invites (mgbridge's includes Python's).
+    report.row(
+        figure,
+        "CPU per invite, the pwsh process: mgbridge (Python included) / the SDK's",
+        f"{cpu['mgbridge'] / MS:.3f} ms",
+        f"{cpu['genuine'] / MS:.3f} ms",
+        f"{cpu['mgbridge'] / cpu['genuine']:.2f}x",
+    )
+
+    # Import-Module of each in fresh processes, alternating: in-process Stopwatch and wall time.
+    import_rounds = 2 if quick else 8
+    stopwatch = (
+        "$s = [Diagnostics.Stopwatch]::StartNew(); Import-Module {0}; "
+        "[Console]::Out.WriteLine($s.Elapsed.Ticks * 100)"
+    )
+    pwsh = [_util.pwsh(), "-NoProfile", "-NonInteractive", "-Command"]
+    genuine_env = {
+        **env,
+        "PSModulePath": os.pathsep.join([str(modules), env.get("PSModulePath", "")]),
+    }
+    commands = {
+        "mgbridge": [*pwsh, stopwatch.format("MgBridge")],
+        "genuine": [*pwsh, stopwatch.format("Microsoft.Graph.Beta.CloudCommunications")],
+        "pwsh": [*pwsh, "exit"],
+    }
+    walls: dict[str, list[int]] = {name: [] for name in commands}
+    inside: dict[str, list[int]] = {name: [] for name in commands}
+    for index in range(import_rounds):
+        for k in range(len(commands)):
+            name = list(commands)[(index + k) % len(commands)]
+            started = time.perf_counter_ns()
+            done = subprocess.run(
+                commands[name],
+                env=genuine_env if name == "genuine" else env,
+                capture_output=True,
+                text=True,
+            )
+            walls[name].append(time.perf_counter_ns() - started)
+            if done.returncode != 0:
+                raise SystemExit(f"Import-Module ({name}) failed: {done.stderr[-2000:]}")
+            if name != "pwsh":
+                inside[name].append(int(done.stdout.strip().splitlines()[-1]))
+    figure = "Import-Module in a fresh pwsh: mgbridge (whole calls family) vs the SDK's module"
+    bare = summarize(walls["pwsh"]).median
+    imports = {name: summarize(inside[name]) for name in ("mgbridge", "genuine")}
+    for name, label in (
+        ("mgbridge", "Import-Module MgBridge"),
+        ("genuine", "Import-Module Microsoft.Graph.Beta.CloudCommunications (the SDK's)"),
+    ):
+        wall = summarize(walls[name]).median
+        report.row(
+            figure,
+            f"{label}: Stopwatch (whole process +{(wall - bare) / 1e9:.3f} s over bare pwsh)",
+            ms(imports[name].median, 1),
+            ms(imports[name].p99, 1),
+            f"{imports[name].median / imports['genuine'].median:.2f}x",
+        )
+    report.data["sdk"] = {
+        "invites": {k: v.to_dict() for k, v in s.items()},
+        "cpu_ns_per_invite": cpu,
+        "import_stopwatch": {k: v.to_dict() for k, v in imports.items()},
+        "import_wall": {k: summarize(v).to_dict() for k, v in walls.items()},
+        "import_in_server_ns": {
+            "mgbridge": bridge.ready["import_ns"],
+            "genuine": sdk.ready["import_ns"],
+        },
+    }
+
+
+def fig_layers(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[str, str]) -> None:
+    rounds, block, warmup = (30, 10, 20) if quick else (400, 25, 100)
+    sandbox.reset()
+    before = sandbox.accepted_invites()
+    modules, setup, why = _util.genuine_sdk()
+    with contextlib.ExitStack() as stack:
+        servers = [
+            stack.enter_context(
+                _util.PsServer(["-Contender", "mgbridge", "-Mode", "layers"], env, "layers")
+            )
+        ]
+        if modules is not None and setup is not None:
+            servers.append(
+                stack.enter_context(
+                    _util.PsServer(
+                        _genuine_arguments(modules, setup), _genuine_env(sandbox, env), "genuine"
+                    )
+                )
+            )
+        results = _alternate(servers, rounds, block, warmup)
+        skipped = servers[0].ready.get("skipped") or {}
+        sent = sum(server.quit() for server in servers)
+    check_sent(
+        "layers", {"sent_expected": sent, "sent_accepted": sandbox.accepted_invites() - before}
+    )
+    figure = "in-process cmdlet, by layer (Stopwatch; Python rows timed inside Python)"
+    for name, message in skipped.items():
         report.note(f"layer {name!r} not measured: {message}")
-    for name, samples in result["slices"].items():
-        summary = summarize(samples)
+    s = {name: summarize(samples) for name, samples in results[0].items()}
+    whole = s["cmdlet (whole)"].median
+    layers = {}
+    for name, summary in s.items():
         layers[name] = summary.to_dict()
         report.row(
             figure, name, ms(summary.median), ms(summary.p99), f"{summary.median / whole:.2f}"
+        )
+
+    def median(name: str) -> float:
+        return s[name].median if name in s else 0.0
+
+    # What the slices leave out, from the medians (an estimate: medians do not add up exactly).
+    derived = {
+        "= hand-off to the call's worker thread and back (raw invite round trip - dispatch)": (
+            median("- host round trip, invite (raw)")
+            - median("Python: _entry.dispatch(invite), same thread")
+        ),
+        "= the rest: InvokeParticipantInvite, InvokeCallsCommand, ShouldProcess, InvokeGraphCommand"
+        " (whole - binding - body to data - InvokeBridge - output object)": whole
+        - median("binding of the public cmdlet (empty body)")
+        - median("body to data ([MgBridge.Host.Values]::ToData)")
+        - median("InvokeBridge invite -AsHashtable (whole boundary)")
+        - median("output object ([MgBridge.Host.Views]::Present)"),
+    }
+    for name, value in derived.items():
+        layers[name] = {"median": value}
+        report.row(figure, name, ms(value), "", f"{value / whole:.2f}")
+    if len(results) < 2:
+        report.row(figure, "the SDK's own cmdlet (whole)", verdict=f"skipped: {why}")
+    else:
+        sdk = summarize(results[1]["invite"])
+        layers["the SDK's own cmdlet (whole)"] = sdk.to_dict()
+        report.row(
+            figure,
+            "the SDK's own cmdlet (whole), same run, its own pwsh",
+            ms(sdk.median),
+            ms(sdk.p99),
+            f"{sdk.median / whole:.2f}",
         )
     report.data["layers"] = layers
 
@@ -729,6 +932,7 @@ def main() -> None:
         steps: dict[str, Callable[[], None]] = {
             "python": lambda: fig_python(sandbox, report, args.quick),
             "powershell": lambda: fig_powershell(sandbox, report, args.quick, ps_env),
+            "sdk": lambda: fig_sdk(sandbox, report, args.quick, ps_env),
             "layers": lambda: fig_layers(sandbox, report, args.quick, ps_env),
             "start": lambda: fig_start(sandbox, report, args.quick, env, args.baseline),
             "scale": lambda: fig_scale(sandbox, report, args.quick, env),

@@ -129,15 +129,18 @@ def _context() -> dict[str, Any] | None:
     return session.context() if session is not None else None
 
 
-def _operation_reply(operation: Any) -> dict[str, Any]:
+def _operation_reply(operation: Any, *, view_only: bool = False) -> dict[str, Any]:
+    """The operation's Graph JSON, its view (the SDK output model's shape) and the response
+    headers; with ``view_only`` (the PowerShell module, which shows only the view) without the
+    Graph JSON, which would double what crosses the boundary and is decoded there."""
     from bridge._shape import powershell_view
 
     graph_json = operation.to_dict()
-    return {
-        "operation": graph_json,
-        "view": powershell_view("inviteParticipantsOperation", graph_json, operation.api_version),
-        "response_headers": dict(operation.response_headers),
-    }
+    view = powershell_view("inviteParticipantsOperation", graph_json, operation.api_version)
+    headers = dict(operation.response_headers)
+    if view_only:
+        return {"view": view, "response_headers": headers}
+    return {"operation": graph_json, "view": view, "response_headers": headers}
 
 
 def _parse_json_items(items: Any, path: str = "Participants") -> Any:
@@ -175,7 +178,7 @@ def _parse_json_models(name: str, expanded: dict[str, Any]) -> dict[str, Any]:
     return parsed
 
 
-def _invite(*, what_if: bool = False, **arguments: Any) -> dict[str, Any]:
+def _invite(*, what_if: bool = False, view_only: bool = False, **arguments: Any) -> dict[str, Any]:
     if "participants" in arguments:
         arguments["participants"] = _parse_json_items(arguments["participants"])
     if what_if and _session is None:
@@ -190,7 +193,7 @@ def _invite(*, what_if: bool = False, **arguments: Any) -> dict[str, Any]:
     session = _current_session()
     if what_if:
         return {"plan": session.invite(what_if=True, **arguments).to_dict()}
-    return _operation_reply(session.invite(**arguments))
+    return _operation_reply(session.invite(**arguments), view_only=view_only)
 
 
 def _command(
@@ -362,13 +365,27 @@ class _ThreadLogCollector(logging.Handler):
 _levels_lock = threading.Lock()
 _active_levels: list[int] = []
 _level_before = logging.NOTSET
+_logger = logging.getLogger("bridge")
+# Each thread's collector, kept between its calls: making a logging.Handler registers it
+# module-wide under logging's lock, which every call would otherwise pay for.
+_collectors = threading.local()
+
+
+def _thread_collector(level: int) -> _ThreadLogCollector:
+    collector: _ThreadLogCollector | None = getattr(_collectors, "idle", None)
+    if collector is None:
+        return _ThreadLogCollector(level)
+    _collectors.idle = None  # in use: a nested call on this thread gets a collector of its own
+    collector.setLevel(level)
+    collector.lines = []
+    return collector
 
 
 @contextmanager
 def _collect_log(wanted: str | None) -> Iterator[list[dict[str, str]]]:
     level = _LOG_LEVELS.get(wanted or "", logging.WARNING)
-    logger = logging.getLogger("bridge")
-    collector = _ThreadLogCollector(level)
+    logger = _logger
+    collector = _thread_collector(level)
     logger.addHandler(collector)
     if level >= logging.WARNING:
         # Warnings pass the logger's default level; nothing to lower.
@@ -376,6 +393,7 @@ def _collect_log(wanted: str | None) -> Iterator[list[dict[str, str]]]:
             yield collector.lines
         finally:
             logger.removeHandler(collector)
+            _collectors.idle = collector
         return
     # The logger's own level gates records before any handler sees them; it is lowered only
     # while some call collects verbose or debug lines, so other calls pay nothing for them.
@@ -389,6 +407,7 @@ def _collect_log(wanted: str | None) -> Iterator[list[dict[str, str]]]:
         yield collector.lines
     finally:
         logger.removeHandler(collector)
+        _collectors.idle = collector
         with _levels_lock:
             _active_levels.remove(level)
             logger.setLevel(min(_active_levels, default=_level_before))

@@ -172,7 +172,16 @@ def send(
         started = time.perf_counter()
         _log_request(request)
     try:
-        response = client.send(request)
+        # Straight to the client's transport (retries, recording, the connection pool): the
+        # client's send() adds the auth, redirect, cookie and event-hook handling that a session
+        # never uses, and it cost more than the rest of the client side of a request.
+        response = client._transport.handle_request(request)
+        response.request = request
+        try:
+            response.read()
+        except BaseException:
+            response.close()
+            raise
     except httpx.HTTPError as exc:
         raise _transport_error(exc, method, url, client.timeout) from exc
     if debug:

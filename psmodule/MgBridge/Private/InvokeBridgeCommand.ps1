@@ -27,7 +27,7 @@ function InvokeBridgeCommand {
 
     $commandName = if ($Namespace) { $Cmdlet.MyInvocation.MyCommand.Name }
     try {
-        $reply = InvokeBridgeLogged -Operation $Operation -Arguments $Arguments
+        $reply = InvokeBridge $Operation $Arguments -Log
     } catch [System.Management.Automation.PipelineStoppedException], [System.Management.Automation.ActionPreferenceStopException] {
         throw
     } catch {

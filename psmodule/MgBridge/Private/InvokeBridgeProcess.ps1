@@ -9,10 +9,9 @@ function InvokeBridgeProcess {
     replays the process's last successful connect, so the connection outlives the child, as it
     does in-process.
     #>
-    [CmdletBinding()]
     [OutputType([string])]
     param(
-        [Parameter(Mandatory)]
+        # The request, one line of JSON.
         [string] $RequestJson
     )
 

@@ -10,21 +10,23 @@ function InvokeCallsCommand {
     request (no token needed) so the verbose stream shows the exact request, and input the real
     call would refuse is reported now. An -InputObject without one of the ids is the SDK's
     terminating error.
+
+    It runs on every call of every command, so it and the functions it calls are plain functions:
+    the public command has already bound and validated everything, and advanced-function binding
+    of these internal calls cost more than the work they do. The host's compiled conversion does
+    the bodies once the in-process host is loaded. (Sending and presenting stay in their own
+    function, InvokeGraphCommand: merged into this one, the bigger script cost pwsh about 60 MB of
+    memory more when it compiled it, and saved under 0.1 ms a call.)
     #>
-    [CmdletBinding()]
     [OutputType([pscustomobject], [int], [bool])]
     param(
         # The public cmdlet's $PSCmdlet.
-        [Parameter(Mandatory)]
         [System.Management.Automation.PSCmdlet] $Cmdlet,
 
         # beta or v1.0.
-        [Parameter(Mandatory)]
-        [ValidateSet('beta', 'v1.0')]
         [string] $ApiVersion,
 
         # The public cmdlet's $PSBoundParameters.
-        [Parameter(Mandatory)]
         [System.Collections.Generic.Dictionary[string, object]] $BoundParameters,
 
         # The path's ids by the SDK's parameter names (CallId, ParticipantId): what an -InputObject
@@ -54,18 +56,24 @@ function InvokeCallsCommand {
             $items = @($BoundParameters['BodyParameter'])
             for ($index = 0; $index -lt $items.Count -and -not $refusal; $index++) {
                 $path = if ($items.Count -gt 1) { "BodyParameter[$index]" } else { 'BodyParameter' }
-                [ordered]@{ body = ConvertToBridgeValue -InputObject $items[$index] -Path $path -Refusal ([ref]$refusal) }
+                if ($script:BridgeValues) {
+                    [ordered]@{ body = [MgBridge.Host.Values]::ToData($items[$index], $path, [ref]$refusal) }
+                } else {
+                    [ordered]@{ body = ConvertToBridgeValue $items[$index] $path ([ref]$refusal) }
+                }
             }
         } elseif ($setName -like '*Expanded') {
-            $control = @($Ids) + @('InputObject', 'Headers', 'ResponseHeadersVariable', 'IfMatch', 'PassThru') +
-                [System.Management.Automation.PSCmdlet]::CommonParameters +
-                [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
             $expanded = [ordered]@{}
             foreach ($entry in $BoundParameters.GetEnumerator()) {
-                if ($refusal -or $entry.Key -in $control) { continue }
+                if ($refusal -or $entry.Key -in $Ids -or $script:BridgeControlParameters.Contains($entry.Key)) { continue }
                 $value = $entry.Value
                 if ($value -is [switch]) { $value = $value.IsPresent }
-                $expanded[$entry.Key] = ConvertToBridgeValue -InputObject $value -Path $entry.Key -Refusal ([ref]$refusal)
+                # Assigned in each branch: an if statement's output would unroll a one-item array.
+                if ($script:BridgeValues) {
+                    $expanded[$entry.Key] = [MgBridge.Host.Values]::ToData($value, $entry.Key, [ref]$refusal)
+                } else {
+                    $expanded[$entry.Key] = ConvertToBridgeValue $value $entry.Key ([ref]$refusal)
+                }
             }
             [ordered]@{ expanded = $expanded }
         } else {
@@ -78,11 +86,14 @@ function InvokeCallsCommand {
         return
     }
 
+    # The list options; the invite cmdlets have none.
     $query = [ordered]@{}
-    foreach ($option in 'Top', 'Skip', 'Filter', 'Search', 'Sort', 'Property', 'ExpandProperty') {
-        if ($BoundParameters.ContainsKey($option)) { $query[$option] = $BoundParameters[$option] }
+    if (-not $Invite) {
+        foreach ($option in 'Top', 'Skip', 'Filter', 'Search', 'Sort', 'Property', 'ExpandProperty') {
+            if ($BoundParameters.ContainsKey($option)) { $query[$option] = $BoundParameters[$option] }
+        }
+        if ($BoundParameters['CountVariable']) { $query['Count'] = $true }
     }
-    if ($BoundParameters['CountVariable']) { $query['Count'] = $true }
     $headers = $BoundParameters['Headers']
     if ($BoundParameters.ContainsKey('IfMatch')) {
         $headers = [ordered]@{ 'If-Match' = $BoundParameters['IfMatch'] }
@@ -90,11 +101,7 @@ function InvokeCallsCommand {
             foreach ($entry in $BoundParameters['Headers'].GetEnumerator()) { $headers[$entry.Key] = $entry.Value }
         }
     }
-    $send = @{
-        Cmdlet = $Cmdlet; ApiVersion = $ApiVersion; Operation = if ($Invite) { 'invite' } else { 'command' }
-        CommandName = $commandName; Headers = $headers
-    }
-    $question = "Performing the operation `"$commandName`" on target `"Call remote '$Request' operation`"."
+    $operation = if ($Invite) { 'invite' } else { 'command' }
 
     $viaIdentity = $setName -like '*ViaIdentity*'
     # One pass per identity; the other sets make one pass, with the id parameters.
@@ -123,7 +130,8 @@ function InvokeCallsCommand {
         }
         foreach ($body in $bodies) {
             if ($Invite) {
-                $arguments = [ordered]@{ api_version = $ApiVersion; call_id = $idValues['CallId'] }
+                # The reply's view is all this module shows: the core leaves out the Graph JSON.
+                $arguments = [ordered]@{ api_version = $ApiVersion; call_id = $idValues['CallId']; view_only = $true }
                 $given = if ($body.Contains('expanded')) { $body['expanded'] } else { $body }
                 foreach ($entry in $given.GetEnumerator()) {
                     $arguments[($entry.Key -creplace '(?<=[a-z])([A-Z])', '_$1').ToLowerInvariant()] = $entry.Value
@@ -135,18 +143,21 @@ function InvokeCallsCommand {
                 if ($BoundParameters['All']) { $arguments['all_pages'] = $true }
                 if ($BoundParameters.ContainsKey('PageSize')) { $arguments['page_size'] = $BoundParameters['PageSize'] }
             }
-            $target = [ordered]@{} + $idValues
-            $target['Headers'] = $BoundParameters['Headers']
-            if ($body.Count) { $target['body'] = $body[0] }
-            $send['TargetObject'] = [pscustomobject]$target
-            $send['Arguments'] = $arguments
+            # The error's TargetObject (the SDK's: the ids, headers and body of the request),
+            # made into an object only when an error needs it.
+            $target = [ordered]@{ ids = $idValues; Headers = $BoundParameters['Headers']; body = $body }
+            if (-not $Request) {
+                InvokeGraphCommand $Cmdlet $ApiVersion $operation $arguments $commandName $headers $target `
+                    $BoundParameters['ResponseHeadersVariable'] $BoundParameters['CountVariable'] ([bool]$BoundParameters['PassThru'])
+                continue
+            }
+            $question = "Performing the operation `"$commandName`" on target `"Call remote '$Request' operation`"."
             $reason = [System.Management.Automation.ShouldProcessReason]::None
-            if (-not $Request -or
-                $Cmdlet.ShouldProcess($question, "Are you sure you want to perform this action?`n$question", 'Confirm', [ref]$reason)) {
-                InvokeGraphCommand @send -ResponseHeadersVariable $BoundParameters['ResponseHeadersVariable'] `
-                    -CountVariable $BoundParameters['CountVariable'] -PassThru:([bool]$BoundParameters['PassThru'])
+            if ($Cmdlet.ShouldProcess($question, "Are you sure you want to perform this action?`n$question", 'Confirm', [ref]$reason)) {
+                InvokeGraphCommand $Cmdlet $ApiVersion $operation $arguments $commandName $headers $target `
+                    $BoundParameters['ResponseHeadersVariable'] $BoundParameters['CountVariable'] ([bool]$BoundParameters['PassThru'])
             } elseif ($reason -eq [System.Management.Automation.ShouldProcessReason]::WhatIf) {
-                $plan = InvokeGraphCommand @send -Plan
+                $plan = InvokeGraphCommand $Cmdlet $ApiVersion $operation $arguments $commandName $headers $target -Plan
                 if ($plan) {
                     Write-Verbose -Message "$($plan.method) $($plan.url)"
                     foreach ($header in $plan.headers.psobject.Properties) { Write-Verbose -Message "$($header.Name): $($header.Value)" }
@@ -156,3 +167,10 @@ function InvokeCallsCommand {
         }
     }
 }
+
+# The bound parameters of an expanded set that are not body properties (besides the ids).
+$script:BridgeControlParameters = [System.Collections.Generic.HashSet[string]]::new(
+    [string[]]@(@('InputObject', 'Headers', 'ResponseHeadersVariable', 'IfMatch', 'PassThru') +
+        [System.Management.Automation.PSCmdlet]::CommonParameters +
+        [System.Management.Automation.PSCmdlet]::OptionalCommonParameters),
+    [System.StringComparer]::OrdinalIgnoreCase)

@@ -12,37 +12,31 @@ function InvokeGraphCommand {
     Output objects are named for the model of the Graph type the reply gives for each (a derived
     type when the object's @odata.type says so); a count is an [int]; a request that returns no
     content writes $true with -PassThru, else nothing.
+    A plain function, called positionally by InvokeCallsCommand on every call.
     #>
-    [CmdletBinding()]
     [OutputType([pscustomobject], [int], [bool])]
     param(
         # The public cmdlet ($PSCmdlet) the request is made for.
-        [Parameter(Mandatory)]
         [System.Management.Automation.PSCmdlet] $Cmdlet,
 
         # beta or v1.0: which SDK namespace names the models and cmdlets.
-        [Parameter(Mandatory)]
-        [ValidateSet('beta', 'v1.0')]
         [string] $ApiVersion,
 
         # The core operation: command, or invite (the invite cmdlets').
-        [Parameter(Mandatory)]
         [string] $Operation,
 
         # Its arguments.
-        [Parameter(Mandatory)]
         [System.Collections.IDictionary] $Arguments,
 
         # The SDK's internal cmdlet name, e.g. Invoke-MgBetaInviteCommunicationCallParticipant_Invite.
-        [Parameter(Mandatory)]
         [string] $CommandName,
 
         # The caller's -Headers; values are sent as text, as the SDK's ToString() does.
         [System.Collections.IDictionary] $Headers,
 
-        # The error's TargetObject (the SDK's: the ids, headers and body of the request).
-        [AllowNull()]
-        [object] $TargetObject,
+        # What the error's TargetObject is made of (the SDK's: the ids, headers and body of the
+        # request): ids (ordered), Headers, and body (the converted body's one entry, if any).
+        [System.Collections.IDictionary] $Target,
 
         # The name of the global variable that receives the response headers on success.
         [string] $ResponseHeadersVariable,
@@ -51,7 +45,7 @@ function InvokeGraphCommand {
         [string] $CountVariable,
 
         # Write $true for a request that returns no content.
-        [switch] $PassThru,
+        [bool] $PassThru,
 
         # Only plan the request (-WhatIf): return the core's plan; sends nothing, needs no token
         # (nor a connection).
@@ -66,28 +60,39 @@ function InvokeGraphCommand {
         }
         $Arguments['headers'] = $requestHeaders
     }
-    $namespace = if ($ApiVersion -eq 'beta') { 'Microsoft.Graph.Beta.PowerShell' } else { 'Microsoft.Graph.PowerShell' }
 
+    # Once the host is loaded (the in-process transport loads it), its Views make the output
+    # objects, from the reply as -AsHashtable parses it; the rest of the reply is then made into
+    # the objects ConvertFrom-Json would have made only where it is read.
+    if (-not $script:BridgeViews) { $script:BridgeViews = [bool]('MgBridge.Host.Views' -as [type]) }
+    $parsed = $script:BridgeViews
     try {
-        $reply = InvokeBridgeLogged -Operation $Operation -Arguments $Arguments
+        $reply = InvokeBridge $Operation $Arguments -Log -AsHashtable:$parsed
     } catch [System.Management.Automation.PipelineStoppedException], [System.Management.Automation.ActionPreferenceStopException] {
         throw
     } catch {
+        $namespace = if ($ApiVersion -eq 'beta') { 'Microsoft.Graph.Beta.PowerShell.Cmdlets' } else { 'Microsoft.Graph.PowerShell.Cmdlets' }
         $Cmdlet.ThrowTerminatingError((NewBridgeErrorRecord -Exception $_.Exception -ErrorId 'MgBridge.CoreUnavailable' `
-                    -Category NotInstalled -CommandName $CommandName -Namespace "$namespace.Cmdlets" -TargetObject $TargetObject))
+                    -Category NotInstalled -CommandName $CommandName -Namespace $namespace -TargetObject (NewCallsTarget $Target)))
     }
     if (-not $reply.ok) {
-        $Cmdlet.WriteError((NewBridgeErrorRecord -BridgeError $reply.error -CommandName $CommandName `
-                    -Namespace "$namespace.Cmdlets" -TargetObject $TargetObject))
+        $namespace = if ($ApiVersion -eq 'beta') { 'Microsoft.Graph.Beta.PowerShell.Cmdlets' } else { 'Microsoft.Graph.PowerShell.Cmdlets' }
+        $bridgeError = if ($parsed) { [MgBridge.Host.Views]::ToObjects($reply.error) } else { $reply.error }
+        $Cmdlet.WriteError((NewBridgeErrorRecord -BridgeError $bridgeError -CommandName $CommandName `
+                    -Namespace $namespace -TargetObject (NewCallsTarget $Target)))
         return
     }
     $result = $reply.result
-    if ($Plan) { return $result.plan }
+    if ($Plan) {
+        if ($parsed) { return [MgBridge.Host.Views]::ToObjects($result.plan) }
+        return $result.plan
+    }
 
     if ($ResponseHeadersVariable) {
         $responseHeaders = [System.Collections.Generic.Dictionary[string, System.Collections.Generic.IEnumerable[string]]]::new(
             [System.StringComparer]::OrdinalIgnoreCase)
-        foreach ($header in $result.response_headers.psobject.Properties) {
+        $received = if ($parsed) { [MgBridge.Host.Views]::ToObjects($result.response_headers) } else { $result.response_headers }
+        foreach ($header in $received.psobject.Properties) {
             $responseHeaders[$header.Name] = [string[]]@($header.Value)
         }
         # As the SDK: always the global scope, whatever scope the script runs in.
@@ -97,9 +102,17 @@ function InvokeGraphCommand {
         # The public cmdlet's session state is its caller's: the variable lands where the script runs.
         $Cmdlet.SessionState.PSVariable.Set($CountVariable, $result.count)
     }
+    $models = if ($ApiVersion -eq 'beta') { 'Microsoft.Graph.Beta.PowerShell.Models' } else { 'Microsoft.Graph.PowerShell.Models' }
+    # The output objects: the host's compiled ConvertFromBridgeView once it is loaded, the script
+    # one otherwise; both make the same objects.
+    if (-not $script:BridgeViews) { $script:BridgeViews = [bool]('MgBridge.Host.Views' -as [type]) }
     if ($Operation -eq 'invite') {
         # The invite operation's reply holds its one object, always an inviteParticipantsOperation.
-        ConvertFromBridgeView -View $result.view -TypeName "$namespace.Models.MicrosoftGraphInviteParticipantsOperation"
+        if ($script:BridgeViews) {
+            [MgBridge.Host.Views]::Present($result.view, "$models.MicrosoftGraphInviteParticipantsOperation")
+        } else {
+            ConvertFromBridgeView -View $result.view -TypeName "$models.MicrosoftGraphInviteParticipantsOperation"
+        }
         return
     }
     switch ($result.returns) {
@@ -110,8 +123,21 @@ function InvokeGraphCommand {
             for ($index = 0; $index -lt $views.Count; $index++) {
                 $type = [string]$result.types[$index]
                 $model = "MicrosoftGraph$($type.Substring(0, 1).ToUpperInvariant())$($type.Substring(1))"
-                ConvertFromBridgeView -View $views[$index] -TypeName "$namespace.Models.$model"
+                if ($script:BridgeViews) {
+                    [MgBridge.Host.Views]::Present($views[$index], "$models.$model")
+                } else {
+                    ConvertFromBridgeView -View $views[$index] -TypeName "$models.$model"
+                }
             }
         }
     }
+}
+
+function NewCallsTarget([System.Collections.IDictionary] $Target) {
+    # The SDK's TargetObject of a failed request: its ids, then Headers and the body, as one object.
+    $object = [ordered]@{}
+    foreach ($entry in $Target['ids'].GetEnumerator()) { $object[$entry.Key] = $entry.Value }
+    $object['Headers'] = $Target['Headers']
+    if ($Target['body'].Count) { $object['body'] = $Target['body'][0] }
+    [pscustomobject]$object
 }

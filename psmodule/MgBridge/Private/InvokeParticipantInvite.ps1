@@ -3,22 +3,18 @@ function InvokeParticipantInvite {
     .SYNOPSIS
     The body of Invoke-MgBetaInviteCommunicationCallParticipant and
     Invoke-MgInviteCommunicationCallParticipant: the calls family's generic command body, sent
-    through the core's invite operation.
+    through the core's invite operation. A plain function (no advanced-function binding): it
+    runs on every invite, with what the public cmdlet has already bound.
     #>
-    [CmdletBinding()]
     [OutputType([pscustomobject])]
     param(
         # The public cmdlet's $PSCmdlet.
-        [Parameter(Mandatory)]
         [System.Management.Automation.PSCmdlet] $Cmdlet,
 
         # beta or v1.0.
-        [Parameter(Mandatory)]
-        [ValidateSet('beta', 'v1.0')]
         [string] $ApiVersion,
 
         # The public cmdlet's $PSBoundParameters.
-        [Parameter(Mandatory)]
         [System.Collections.Generic.Dictionary[string, object]] $BoundParameters
     )
 

@@ -1,8 +1,13 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.Globalization;
+using System.Management.Automation;
 using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Xml;
 using Python.Runtime;
 
 namespace MgBridge.Host
@@ -99,7 +104,9 @@ namespace MgBridge.Host
     /// not borrow the .NET thread pool, which adds threads slowly and would make waiting
     /// runspaces queue; starting a thread per call instead costs more than a small call itself.
     /// A call wakes an idle worker or starts one, so there are never more workers than calls
-    /// that ran at once; a worker idle for a while ends.
+    /// that ran at once; a worker idle for a while ends. Each worker keeps one Python thread state
+    /// for its life, so a call only takes and releases the GIL instead of creating and destroying
+    /// a thread state.
     /// </summary>
     internal static class CallWorkers
     {
@@ -122,23 +129,40 @@ namespace MgBridge.Host
             if (start) new Thread(Serve) { IsBackground = true, Name = "MgBridge call" }.Start();
         }
 
+        /// <summary>
+        /// Set by a call that was cancelled on this worker: its interrupt may still be pending on
+        /// the thread state and must not reach the next call, so the worker ends with its state.
+        /// </summary>
+        [ThreadStatic] internal static bool Retire;
+
         private static void Serve()
         {
-            while (true)
+            Py.GILState own = Py.GIL();
+            IntPtr state = PythonEngine.BeginAllowThreads();
+            try
             {
-                Action next;
-                lock (Gate)
+                while (true)
                 {
-                    while (Work.Count == 0)
+                    Action next;
+                    lock (Gate)
                     {
-                        idle++;
-                        bool woken = Monitor.Wait(Gate, IdleTimeout);
-                        idle--;
-                        if (!woken && Work.Count == 0) return;
+                        while (Work.Count == 0)
+                        {
+                            idle++;
+                            bool woken = Monitor.Wait(Gate, IdleTimeout);
+                            idle--;
+                            if (!woken && Work.Count == 0) return;
+                        }
+                        next = Work.Dequeue();
                     }
-                    next = Work.Dequeue();
+                    next();
+                    if (Retire) return;
                 }
-                next();
+            }
+            finally
+            {
+                PythonEngine.EndAllowThreads(state);
+                own.Dispose();
             }
         }
     }
@@ -146,10 +170,12 @@ namespace MgBridge.Host
     /// <summary>A request running on a worker thread.</summary>
     public sealed class PendingCall
     {
-        // Both fields change only while the worker holds the GIL, and Cancel reads them under the
-        // GIL, so an interrupt can only reach the thread state of this very call.
+        // These fields change only while the worker holds the GIL, and Cancel reads them under the
+        // GIL, so an interrupt can only reach the thread state of this very call (and the worker
+        // then ends with that state: CallWorkers.Retire).
         private ulong pythonThreadId;
         private bool running;
+        private bool interrupted;
 
         // The caller waits in slices; a spin-free wait leaves the CPU to the call itself (a
         // spinning wait would compete with it, and with other runspaces' calls).
@@ -176,6 +202,7 @@ namespace MgBridge.Host
                     finally
                     {
                         running = false;
+                        if (interrupted) CallWorkers.Retire = true;
                     }
                 }
             }
@@ -188,6 +215,15 @@ namespace MgBridge.Host
 
         /// <summary>Waits up to the given time; true when the reply is ready.</summary>
         public bool Wait(int milliseconds) => done.Wait(milliseconds);
+
+        /// <summary>True once the call has ended (its reply or its failure is ready).</summary>
+        public bool IsDone => done.IsSet;
+
+        /// <summary>
+        /// Waits up to the given time and returns the JSON reply, or null if it is not ready yet:
+        /// <see cref="Wait"/> and <see cref="Reply"/> in one call, for the caller's wait loop.
+        /// </summary>
+        public string? TakeReply(int milliseconds) => done.Wait(milliseconds) ? Reply : null;
 
         /// <summary>The JSON reply; blocks until it is ready.</summary>
         public string Reply
@@ -208,8 +244,280 @@ namespace MgBridge.Host
         {
             using (Py.GIL())
             {
-                if (running) PythonEngine.Interrupt(pythonThreadId);
+                if (running)
+                {
+                    PythonEngine.Interrupt(pythonThreadId);
+                    interrupted = true;
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// The module's output objects from the core's views: what Private/ConvertFromBridgeView.ps1
+    /// does, node for node, without a PowerShell function call per node. The core decides the
+    /// view; this only turns every "AdditionalProperties" object into a Dictionary&lt;string, object&gt;
+    /// (nested objects inside it too, as the SDK's models expose them) and names the types.
+    /// A view comes either as ConvertFrom-Json makes it (PSCustomObjects, converted in place, as
+    /// the script does) or as ConvertFrom-Json -AsHashtable makes it (the objects are then built
+    /// here, as ConvertFrom-Json would have built them: cheaper than reading PSCustomObjects back).
+    /// ConvertFromBridgeView.ps1 stays the reference (and the module's fallback when this
+    /// assembly is not built); tests/powershell/Private/ConvertFromBridgeView.Tests.ps1 checks that
+    /// all three give the same objects.
+    /// </summary>
+    public static class Views
+    {
+        /// <summary>The type name every object of a view carries (MgBridge.types.ps1xml).</summary>
+        public const string GraphObject = "MgBridge.GraphObject";
+
+        private const string Additional = "AdditionalProperties";
+
+        /// <summary>The view as the object a cmdlet writes, named <paramref name="typeName"/> first.</summary>
+        public static PSObject Present(object view, string typeName)
+        {
+            PSObject result;
+            if (view is IDictionary parsed)
+            {
+                result = Build(parsed);
+            }
+            else
+            {
+                result = view as PSObject ?? PSObject.AsPSObject(view);
+                Walk(result);
+            }
+            result.TypeNames.Insert(0, typeName);
+            return result;
+        }
+
+        /// <summary>
+        /// What ConvertFrom-Json makes of JSON that ConvertFrom-Json -AsHashtable made into
+        /// <paramref name="parsed"/>: a PSCustomObject for each dictionary, its members in order.
+        /// </summary>
+        public static object? ToObjects(object? parsed)
+        {
+            if (parsed is IDictionary dictionary)
+            {
+                var result = new PSObject();
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    result.Properties.Add(new PSNoteProperty((string)entry.Key, ToObjects(entry.Value)));
+                }
+                return result;
+            }
+            if (parsed is object?[] items)
+            {
+                var converted = new object?[items.Length];
+                for (int index = 0; index < items.Length; index++) converted[index] = ToObjects(items[index]);
+                return converted;
+            }
+            return parsed;
+        }
+
+        // A view object from -AsHashtable, as Walk leaves its ConvertFrom-Json twin.
+        private static PSObject Build(IDictionary node)
+        {
+            var result = new PSObject();
+            result.TypeNames.Insert(0, GraphObject);
+            foreach (DictionaryEntry entry in node)
+            {
+                var name = (string)entry.Key;
+                object? value = entry.Value;
+                if (string.Equals(name, Additional, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = ToDictionary(value);
+                }
+                else if (value is IDictionary child)
+                {
+                    value = Build(child);
+                }
+                else if (value is object?[] items)
+                {
+                    // Objects in an array are views too; anything deeper is left as JSON made it.
+                    var converted = new object?[items.Length];
+                    for (int index = 0; index < items.Length; index++)
+                    {
+                        converted[index] = items[index] is IDictionary element ? Build(element) : ToObjects(items[index]);
+                    }
+                    value = converted;
+                }
+                result.Properties.Add(new PSNoteProperty(name, value));
+            }
+            return result;
+        }
+
+        private static void Walk(PSObject node)
+        {
+            node.TypeNames.Insert(0, GraphObject);
+            foreach (PSPropertyInfo property in node.Properties)
+            {
+                object? value = property.Value;
+                if (string.Equals(property.Name, Additional, StringComparison.OrdinalIgnoreCase))
+                {
+                    property.Value = ToDictionary(value);
+                }
+                else if (AsCustomObject(value) is PSObject child)
+                {
+                    Walk(child);
+                }
+                else if (Unwrap(value) is object?[] items)
+                {
+                    foreach (object? item in items)
+                    {
+                        if (AsCustomObject(item) is PSObject element) Walk(element);
+                    }
+                }
+            }
+        }
+
+        // An AdditionalProperties value: objects (PSCustomObjects or -AsHashtable dictionaries)
+        // as dictionaries, at any depth.
+        private static object? ToDictionary(object? value)
+        {
+            if (AsCustomObject(value) is PSObject custom)
+            {
+                var dictionary = new Dictionary<string, object?>();
+                foreach (PSPropertyInfo property in custom.Properties)
+                {
+                    dictionary[property.Name] = ToDictionary(property.Value);
+                }
+                return dictionary;
+            }
+            if (value is IDictionary parsed)
+            {
+                var dictionary = new Dictionary<string, object?>();
+                foreach (DictionaryEntry entry in parsed)
+                {
+                    dictionary[(string)entry.Key] = ToDictionary(entry.Value);
+                }
+                return dictionary;
+            }
+            if (Unwrap(value) is object?[] items)
+            {
+                var converted = new object?[items.Length];
+                for (int index = 0; index < items.Length; index++) converted[index] = ToDictionary(items[index]);
+                return converted;
+            }
+            return value;
+        }
+
+        // As PowerShell's -is [PSCustomObject] and -is [object[]] see a value.
+        private static PSObject? AsCustomObject(object? value) =>
+            value is PSObject wrapped && wrapped.BaseObject is PSCustomObject ? wrapped : null;
+
+        private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+    }
+
+    /// <summary>
+    /// PowerShell values as plain JSON data for the core: what Private/ConvertToBridgeValue.ps1
+    /// does, rule for rule and message for message, without a PowerShell function call per node.
+    /// The script stays the reference (and the module's fallback when this assembly is not
+    /// built); tests/powershell/Private/ConvertToBridgeValue.Tests.ps1 runs its cases on both.
+    /// </summary>
+    public static class Values
+    {
+        private const int MaxDepth = 64;
+        private const string TooDeep =
+            "nested more than 64 levels deep (or refers to itself); Graph bodies are far shallower.";
+        private const string IsoUtc = "yyyy-MM-ddTHH:mm:ss.FFFFFFFZ";
+
+        /// <summary>
+        /// The value as strings, numbers, booleans, nulls, OrderedDictionary (case-sensitive keys,
+        /// in the caller's order) and object[]; or null with <paramref name="refusal"/> saying
+        /// where and why it cannot be sent. Never throws for a value.
+        /// </summary>
+        public static object? ToData(object? value, string path, out string? refusal)
+        {
+            refusal = null;
+            object? converted = Convert(value, path, 0, ref refusal);
+            return refusal == null ? converted : null;
+        }
+
+        private static object? Convert(object? value, string at, int depth, ref string? refusal)
+        {
+            if (value == null) return null;
+            if (value is PSObject wrapped)
+            {
+                // A PSCustomObject's properties live on its wrapper, so it is read before unwrapping.
+                if (wrapped.BaseObject is PSCustomObject)
+                {
+                    if (depth >= MaxDepth) return Refuse(ref refusal, $"{at}: {TooDeep}");
+                    var result = new OrderedDictionary(StringComparer.Ordinal);
+                    foreach (PSPropertyInfo property in wrapped.Properties)
+                    {
+                        // Only note properties are data; reading a script or code property would
+                        // run its code and send whatever it returned.
+                        if (property.MemberType != PSMemberTypes.NoteProperty)
+                        {
+                            return Refuse(ref refusal,
+                                $"{at}.{property.Name}: a {property.MemberType} computes its value; only data (note properties) can be sent.");
+                        }
+                        result[property.Name] = Convert(property.Value, $"{at}.{property.Name}", depth + 1, ref refusal);
+                        if (refusal != null) return null;
+                    }
+                    return result;
+                }
+                value = wrapped.BaseObject;
+            }
+            if (value is string) return value;
+            if (value is Enum) return value.ToString();
+            TypeCode code = Type.GetTypeCode(value.GetType());
+            if (code == TypeCode.Boolean) return value;
+            if (code >= TypeCode.SByte && code <= TypeCode.Decimal)
+            {
+                if ((value is double number && (double.IsNaN(number) || double.IsInfinity(number))) ||
+                    (value is float single && (float.IsNaN(single) || float.IsInfinity(single))))
+                {
+                    return Refuse(ref refusal,
+                        $"{at}: {((IFormattable)value).ToString(null, CultureInfo.InvariantCulture)} is not a finite number; JSON has no such value.");
+                }
+                return value;
+            }
+            if (code == TypeCode.DateTime)
+            {
+                return ((DateTime)value).ToUniversalTime().ToString(IsoUtc, CultureInfo.InvariantCulture);
+            }
+            if (code == TypeCode.Char) return value.ToString();
+            if (code == TypeCode.DBNull) return null;
+            if (value is DateTimeOffset offset) return offset.UtcDateTime.ToString(IsoUtc, CultureInfo.InvariantCulture);
+            if (value is TimeSpan span) return XmlConvert.ToString(span);
+            if (value is Guid || value is Uri) return value.ToString();
+
+            if (depth >= MaxDepth) return Refuse(ref refusal, $"{at}: {TooDeep}");
+            if (value is IDictionary dictionary)
+            {
+                var result = new OrderedDictionary(StringComparer.Ordinal);
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    object key = entry.Key is PSObject wrappedKey ? wrappedKey.BaseObject : entry.Key;
+                    if (!(key is string name))
+                    {
+                        return Refuse(ref refusal,
+                            $"{at}: the key {LanguagePrimitives.ConvertTo<string>(key)} is a {key.GetType().Name}; keys must be strings, as Graph property names are.");
+                    }
+                    result[name] = Convert(entry.Value, $"{at}.{name}", depth + 1, ref refusal);
+                    if (refusal != null) return null;
+                }
+                return result;
+            }
+            if (value is IEnumerable items)
+            {
+                var list = new List<object?>();
+                foreach (object? item in items)
+                {
+                    list.Add(Convert(item, $"{at}[{list.Count}]", depth + 1, ref refusal));
+                    if (refusal != null) return null;
+                }
+                return list.ToArray();
+            }
+            return Refuse(ref refusal,
+                $"{at}: a value of type {value.GetType().FullName} cannot be sent to Graph; " +
+                "use text, a number, a boolean, a date, a hashtable, a PSCustomObject or an array.");
+        }
+
+        private static object? Refuse(ref string? refusal, string message)
+        {
+            refusal = message;
+            return null;
         }
     }
 }

@@ -1,13 +1,22 @@
-# PowerShell values -> plain JSON data, at any depth, refusing what is not data.
+# PowerShell values -> plain JSON data, at any depth, refusing what is not data. Every case runs
+# on both implementations: the script walk (ConvertBridgeNode, the reference, used when the host
+# assembly is not built) and the host's compiled copy that ConvertToBridgeValue uses once the
+# in-process host is loaded.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '..' 'TestHelpers.psm1') -Force
     Import-Module (Get-ModuleManifestPath) -Force
     function ConvertToJson($value, $path = 'BodyParameter') {
-        InModuleScope MgBridge -Parameters @{ Value = $value; Path = $path } {
-            param($Value, $Path)
+        InModuleScope MgBridge -Parameters @{ Value = $value; Path = $path; Implementation = $script:Implementation } {
+            param($Value, $Path, $Implementation)
             $refusal = $null
-            $converted = ConvertToBridgeValue -InputObject $Value -Path $Path -Refusal ([ref]$refusal)
+            if ($Implementation -eq 'script') {
+                $failure = @{ Message = $null }
+                $converted = ConvertBridgeNode $Value $Path 0
+                $refusal = $failure.Message
+            } else {
+                $converted = ConvertToBridgeValue -InputObject $Value -Path $Path -Refusal ([ref]$refusal)
+            }
             if ($refusal) { throw [System.ArgumentException]::new($refusal) }
             ConvertTo-Json -InputObject $converted -Depth 100 -Compress
         }
@@ -18,7 +27,24 @@ AfterAll {
     Remove-Module -Name MgBridge -Force -ErrorAction Ignore
 }
 
-Describe 'ConvertToBridgeValue' {
+Describe 'ConvertToBridgeValue (<_>)' -ForEach 'script', 'compiled' {
+    BeforeAll {
+        $script:Implementation = $_
+        if ($_ -eq 'compiled') {
+            # Loading the host (starting Python, as any in-process call does) switches
+            # ConvertToBridgeValue to the compiled walk.
+            $script:Compiled = InModuleScope MgBridge {
+                try { $null = InvokeBridge hosting_info; [bool]('MgBridge.Host.Values' -as [type]) } catch { $false }
+            }
+        }
+    }
+
+    BeforeEach {
+        if ($script:Implementation -eq 'compiled' -and -not $script:Compiled) {
+            Set-ItResult -Skipped -Because 'the in-process host is not built here'
+        }
+    }
+
     It 'keeps keys as given in every dictionary kind, nested at any level' {
         ConvertToJson ([ordered]@{ Participants = @([ordered]@{ Identity = [ordered]@{ User = [ordered]@{ Id = 'x'; IdentityProvider = 'AAD' } } }); ClientContext = 'c' }) |
             Should -BeExactly '{"Participants":[{"Identity":{"User":{"Id":"x","IdentityProvider":"AAD"}}}],"ClientContext":"c"}'
