@@ -34,9 +34,15 @@ def start_sandbox_process(
     state_file: str | None = None,
     operation_delay_ms: int | None = None,
     port: int | None = None,
+    latency_ms: int | None = None,
+    jitter_ms: int | None = None,
+    token_latency_ms: int | None = None,
+    token_jitter_ms: int | None = None,
+    throttle_rate: int | None = None,
     timeout: float = 30.0,
 ) -> dict[str, Any]:
-    """Starts a sandbox and waits until it is ready; returns its state without secrets."""
+    """Starts a sandbox and waits until it is ready; returns its state without secrets. The
+    options not given keep the sandbox's defaults (see ``mgbridge sandbox --help``)."""
     from bridge.sandbox import load_state
     from bridge.sandbox._statefile import state_path
 
@@ -51,10 +57,18 @@ def start_sandbox_process(
             "first, or give another state file."
         )
     command = [sys.executable, "-m", "bridge.sandbox", "--state-file", str(path)]
-    if operation_delay_ms is not None:
-        command += ["--operation-delay-ms", str(operation_delay_ms)]
-    if port is not None:
-        command += ["--port", str(port)]
+    options = {
+        "--operation-delay-ms": operation_delay_ms,
+        "--port": port,
+        "--latency": latency_ms,  # a bare number of milliseconds
+        "--jitter": jitter_ms,
+        "--token-latency": token_latency_ms,
+        "--token-jitter": token_jitter_ms,
+        "--throttle-rate": throttle_rate,
+    }
+    for option, value in options.items():
+        if value is not None:
+            command += [option, str(value)]
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     log_file = path.with_suffix(".log")
     with open(log_file, "ab") as log:

@@ -46,7 +46,8 @@ RS256 JWTs with aud = GRAPH, iss = AUTHORITY/v2.0, tid, appid, roles, iat, nbf, 
 Graph side, under /v1.0 and /beta (beta also under the deprecated ``/app/calls`` alias): every
 operation of the calls family that ``bridge._schema.COMMANDS`` describes, routed by its path
 template; actions answer both namespace-qualified (``.../microsoft.graph.mute``) and not
-(``.../mute``). Checks run in this order: token (401 with WWW-Authenticate), role (403), JSON
+(``.../mute``). Checks run in this order: token (401 with WWW-Authenticate), the app's request
+rate when throttling is on (429 with Retry-After), role (403), JSON
 body (400), schema (400, through ``bridge._shape.check_wire_request``), query options (400), call
 (404: code "8522" for an unknown call, "itemNotFound" once it has ended), the call's state (400:
 answer, reject and redirect need an incoming call, every other change an answered one), the
@@ -87,6 +88,19 @@ addressed participant, operation or other item (404 "itemNotFound").
 Every response carries ``request-id``, ``client-request-id`` (echoed, else the request-id) and
 ``Date``; errors use Graph's envelope with ``innerError`` date, request-id, client-request-id.
 
+Network and load, as a real service (settings below; ``mgbridge sandbox --latency 150ms
+--jitter 50ms --token-latency 100ms --token-jitter 0ms --throttle-rate 50``):
+
+- Latency: each Graph answer is written after a delay drawn uniformly from latencyMs +/- jitterMs
+  (clamped at 0), each identity answer (token, managed identity, discovery, keys) after
+  tokenLatencyMs +/- tokenJitterMs; faults and 429s too. The request is handled, recorded and
+  counted first; stopping the sandbox cuts the delay short. The admin API is never delayed.
+- Throttling: with throttleRate n > 0, an app (the appid/azp of a valid token; requests without
+  one get their 401) may send n Graph requests in any sliding second. Beyond that it gets
+  Graph's 429 "TooManyRequests" with Retry-After (whole seconds until its window has room, at
+  least 1), and the request is not handled: a throttled invite adds no operation and no one.
+  Throttled requests do not count toward the window; they are logged with "throttled": true.
+
 Admin API (no token; loopback clients only; these requests are not recorded):
 
     POST /_sandbox/calls      {"id"?, "kind"?: "group"|"peerToPeer", "state"?, "participants"?,
@@ -99,15 +113,17 @@ Admin API (no token; loopback clients only; these requests are not recorded):
                               sharing content (Graph's create exists too, but people share)
     GET  /_sandbox/requests   {"value": [{"seq", "method", "path", "query", "headers",
                               "body", "status", "received_at", "request_id", "kind",
-                              "fault"?}]} in arrival order, the last 100,000; header names in
-                              lower case, Authorization, X-IDENTITY-HEADER, client_secret and
-                              client_assertion redacted; status null while in flight and
-                              for a reset connection
+                              "fault"?, "throttled"?}]} in arrival order, the last 100,000;
+                              header names in lower case, Authorization, X-IDENTITY-HEADER,
+                              client_secret and client_assertion redacted; status null while in
+                              flight and for a reset connection
     GET  /_sandbox/transcript the Graph requests of that log as a transcript (JSON Lines, as
                               bridge.compare_transcripts reads them; sign-in traffic left out)
     GET  /_sandbox/stats      {"invites": {"received", "accepted"}, "clientContexts":
-                              {CONTEXT: {"received", "accepted"}}, "notifications": {"sent",
-                              "failed", "pending"}}: accepted = answered 200, sent = answered 2xx
+                              {CONTEXT: {"received", "accepted"}}, "throttled", "notifications":
+                              {"sent", "failed", "pending"}}: accepted = answered 200, throttled =
+                              Graph requests the throttle answered 429 (throttled invites are
+                              received, never accepted), sent = answered 2xx
     GET  /_sandbox/notifications {"value": [{"url", "body", "status", "error"?}]}: the last
                               1,000 notifications delivered or attempted, oldest first
     POST /_sandbox/faults     {"match": "invite"|"graph"|"token"|"any", "status"?: 429|500|503|504,
@@ -120,7 +136,9 @@ Admin API (no token; loopback clients only; these requests are not recorded):
                               added apps and certificates; settings back to their start values
     GET|POST /_sandbox/settings {"tokenLifetimeSeconds", "operationDelayMs", "callSetupDelayMs"
                               (establishing -> established), "pageSize" (list pages without
-                              $top), "completedOperationsGone" (GET of a finished operation is 404)}
+                              $top), "completedOperationsGone" (GET of a finished operation is 404),
+                              "latencyMs", "jitterMs", "tokenLatencyMs", "tokenJitterMs",
+                              "throttleRate" (Graph requests per second per app; 0: off)}
     POST /_sandbox/tokens     {"clientId"?, "lifetimeSeconds"?, "roles"?, "audience"?, "issuer"?,
                               "tenantId"?, "foreignKey"?} -> {"access_token", "expires_on"}
     POST /_sandbox/apps       {"clientId"?, "clientSecret"?, "roles"?, "certificate"? (PEM)}

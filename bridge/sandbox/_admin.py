@@ -107,6 +107,11 @@ def _dispatch(
                 callSetupDelayMs=None,
                 pageSize=None,
                 completedOperationsGone=None,
+                latencyMs=None,
+                jitterMs=None,
+                tokenLatencyMs=None,
+                tokenJitterMs=None,
+                throttleRate=None,
             )
             settings = service.configure(
                 token_lifetime_s=args["tokenLifetimeSeconds"],
@@ -114,6 +119,11 @@ def _dispatch(
                 call_setup_delay_ms=args["callSetupDelayMs"],
                 page_size=args["pageSize"],
                 completed_operations_gone=args["completedOperationsGone"],
+                latency_ms=args["latencyMs"],
+                jitter_ms=args["jitterMs"],
+                token_latency_ms=args["tokenLatencyMs"],
+                token_jitter_ms=args["tokenJitterMs"],
+                throttle_rate=args["throttleRate"],
             )
             return json_response(200, settings)
         case "POST", ("tokens",):

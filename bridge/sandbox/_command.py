@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import click
+
+_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(ms|s)?", re.IGNORECASE)
+
+
+def _milliseconds(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """A duration as whole milliseconds: ``150ms``, ``0.15s``, ``2s`` or ``150`` (milliseconds)."""
+    match = _DURATION.fullmatch(value.strip())
+    if match is not None:
+        # Decimal, so that 0.15s is exactly 150 ms.
+        ms = Decimal(match[1]) * (1000 if (match[2] or "ms").lower() == "s" else 1)
+        if ms == ms.to_integral_value():
+            return int(ms)
+    raise click.BadParameter(
+        f"{value!r} is not a duration in whole milliseconds, such as 150ms, 0.15s, 2s or 150."
+    )
 
 
 @click.command("sandbox")
@@ -50,6 +67,46 @@ import click
     show_default=True,
     help="Lifetime of the access tokens it issues.",
 )
+@click.option(
+    "--latency",
+    default="0ms",
+    metavar="DURATION",
+    callback=_milliseconds,
+    show_default=True,
+    help="How long Graph requests take to answer, as over a real network (150ms, 0.15s).",
+)
+@click.option(
+    "--jitter",
+    default="0ms",
+    metavar="DURATION",
+    callback=_milliseconds,
+    show_default=True,
+    help="Each Graph answer takes up to this much less or more than --latency, uniformly.",
+)
+@click.option(
+    "--token-latency",
+    default="0ms",
+    metavar="DURATION",
+    callback=_milliseconds,
+    show_default=True,
+    help="The same as --latency, for sign-in: token, managed identity and discovery endpoints.",
+)
+@click.option(
+    "--token-jitter",
+    default="0ms",
+    metavar="DURATION",
+    callback=_milliseconds,
+    show_default=True,
+    help="The same as --jitter, for sign-in.",
+)
+@click.option(
+    "--throttle-rate",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Graph requests per second each app may send; more are answered 429 with Retry-After, "
+    "as Graph throttles. 0: no throttling.",
+)
 def sandbox(
     host: str,
     port: int,
@@ -58,6 +115,11 @@ def sandbox(
     operation_delay_ms: int,
     call_setup_delay_ms: int,
     token_lifetime_s: int,
+    latency: int,
+    jitter: int,
+    token_latency: int,
+    token_jitter: int,
+    throttle_rate: int,
 ) -> None:
     """Run a local HTTPS sandbox of Entra ID and the Graph calls API.
 
@@ -82,6 +144,11 @@ def sandbox(
         operation_delay_ms=operation_delay_ms,
         call_setup_delay_ms=call_setup_delay_ms,
         token_lifetime_s=token_lifetime_s,
+        latency_ms=latency,
+        jitter_ms=jitter,
+        token_latency_ms=token_latency,
+        token_jitter_ms=token_jitter,
+        throttle_rate=throttle_rate,
     )
     try:
         server.start()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bridge.sandbox import _calls, _routes
 from bridge.sandbox._http import Request, Response
-from bridge.sandbox._replies import graph_error
+from bridge.sandbox._replies import graph_error, too_many_requests
 from bridge.sandbox._tokens import GRAPH_ROLE, TokenRejected
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def route(method: str, path: str) -> tuple[str, Handler]:
 
 
 def _authorized(handler: Handler) -> Handler:
-    """Checks the bearer token and the role before ``handler`` runs."""
+    """Checks the bearer token, the app's request rate and the role before ``handler`` runs."""
 
     def check(service: Service, request: Request, ctx: Context) -> Response:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -53,6 +53,11 @@ def _authorized(handler: Handler) -> Handler:
             claims = service.directory.check_access_token(token, now=ctx.now)
         except TokenRejected as exc:
             return _unauthorized(service, ctx, str(exc), token_sent=True)
+        ctx.app_id = str(claims.get("appid") or claims.get("azp") or "")
+        retry_after = service.throttle.admit(ctx.app_id)
+        if retry_after is not None:
+            ctx.throttled = True
+            return too_many_requests(ctx, [("Retry-After", str(retry_after))])
         if GRAPH_ROLE not in claims.get("roles", ()):
             return graph_error(
                 ctx,
@@ -60,7 +65,6 @@ def _authorized(handler: Handler) -> Handler:
                 "accessDenied",
                 f"The application does not have the application permission {GRAPH_ROLE}.",
             )
-        ctx.app_id = str(claims.get("appid", ""))
         return handler(service, request, ctx)
 
     return check

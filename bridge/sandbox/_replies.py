@@ -51,6 +51,14 @@ def graph_error(
     )
 
 
+def too_many_requests(ctx: Context, headers: list[tuple[str, str]]) -> Response:
+    """Graph's throttling answer (graph-invite-spec §5.3); ``headers`` carry any Retry-After."""
+    inner = {"code": "429", "message": "Please retry after", "status": "429"}
+    return graph_error(
+        ctx, 429, "TooManyRequests", "Please retry again later.", headers=headers, inner=inner
+    )
+
+
 def graph_json(status: int, payload: Any, headers: list[tuple[str, str]] | None = None) -> Response:
     return json_response(status, payload, headers, GRAPH_CONTENT_TYPE)
 

@@ -36,7 +36,8 @@ class Sandbox:
             sb.create_call("ab6233a5-20b7-4c5e-bea2-ce56c9776429")
             ...  # connect with sb.authority, sb.client_id, sb.client_secret, sb.ca_file
 
-    The options mirror ``mgbridge sandbox``. ``state_file`` defaults to
+    The options mirror ``mgbridge sandbox`` and the settings (see ``configure``), whose start
+    values they are; ``start`` raises ValueError for a bad one. ``state_file`` defaults to
     ``$MGBRIDGE_SANDBOX_STATE``, else ``$XDG_CONFIG_HOME/mgbridge/sandbox.json``; its folder holds
     the CA and the other key material, created once and reused.
     """
@@ -51,6 +52,11 @@ class Sandbox:
         operation_delay_ms: int = 200,
         token_lifetime_s: int = 3600,
         call_setup_delay_ms: int = 200,
+        latency_ms: int = 0,
+        jitter_ms: int = 0,
+        token_latency_ms: int = 0,
+        token_jitter_ms: int = 0,
+        throttle_rate: int = 0,
     ) -> None:
         self.host = host
         self.state_file = state_path(state_file)
@@ -59,6 +65,13 @@ class Sandbox:
         self._operation_delay_ms = operation_delay_ms
         self._call_setup_delay_ms = call_setup_delay_ms
         self._token_lifetime_s = token_lifetime_s
+        self._traffic = {
+            "latency_ms": latency_ms,
+            "jitter_ms": jitter_ms,
+            "token_latency_ms": token_latency_ms,
+            "token_jitter_ms": token_jitter_ms,
+            "throttle_rate": throttle_rate,
+        }
         self._stopping = threading.Event()
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
@@ -111,6 +124,7 @@ class Sandbox:
             record_file=self._record_file,
             stopping=self._stopping,
             call_setup_delay_ms=self._call_setup_delay_ms,
+            **self._traffic,
         )
         self._service.start()
         tenant = material.tenant
@@ -267,8 +281,8 @@ class Sandbox:
         return self.service.world.transcript()
 
     def stats(self) -> dict[str, Any]:
-        """Invite counts, in total and per clientContext, and notification counts (see
-        ``GET /_sandbox/stats``)."""
+        """Invite counts, in total and per clientContext, the throttled requests and notification
+        counts (see ``GET /_sandbox/stats``)."""
         return self.service.stats()
 
     def notifications(self) -> list[dict[str, Any]]:
@@ -310,14 +324,27 @@ class Sandbox:
         call_setup_delay_ms: int | None = None,
         page_size: int | None = None,
         completed_operations_gone: bool | None = None,
+        latency_ms: int | None = None,
+        jitter_ms: int | None = None,
+        token_latency_ms: int | None = None,
+        token_jitter_ms: int | None = None,
+        throttle_rate: int | None = None,
     ) -> dict[str, Any]:
-        """Changes settings (see ``POST /_sandbox/settings``); returns them all."""
+        """Changes settings (see ``POST /_sandbox/settings``); returns them all. Graph requests
+        are answered after ``latency_ms`` +/- ``jitter_ms``, sign-in requests after
+        ``token_latency_ms`` +/- ``token_jitter_ms``; with ``throttle_rate`` above 0, an app
+        sending more Graph requests than that in one second gets 429 with Retry-After."""
         return self.service.configure(
             token_lifetime_s=token_lifetime_s,
             operation_delay_ms=operation_delay_ms,
             call_setup_delay_ms=call_setup_delay_ms,
             page_size=page_size,
             completed_operations_gone=completed_operations_gone,
+            latency_ms=latency_ms,
+            jitter_ms=jitter_ms,
+            token_latency_ms=token_latency_ms,
+            token_jitter_ms=token_jitter_ms,
+            throttle_rate=throttle_rate,
         )
 
     def issue_token(

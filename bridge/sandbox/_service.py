@@ -1,5 +1,6 @@
 """One sandbox's service: dispatches requests to the identity, Graph and admin sides, applies
-injected faults, records what clients send, and offers the admin operations to Python."""
+injected faults, latency and throttling, records what clients send, and offers the admin
+operations to Python."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from bridge.sandbox import _admin, _graph, _identity
 from bridge.sandbox._http import Request, Response, json_response
 from bridge.sandbox._model import utc_now_iso
 from bridge.sandbox._notify import Notifier
-from bridge.sandbox._replies import graph_error
-from bridge.sandbox._state import Fault, World
+from bridge.sandbox._replies import graph_error, too_many_requests
+from bridge.sandbox._state import GRAPH_KINDS, Fault, World
 from bridge.sandbox._tls import Material
 from bridge.sandbox._tokens import GRAPH_ROLE, AadError, App, Directory
+from bridge.sandbox._traffic import Latency, Throttle
 
 FAULT_MATCHES = ("invite", "graph", "token", "any")
 FAULT_STATUSES = (429, 500, 503, 504)
@@ -38,7 +40,6 @@ _FAULT_KINDS = {
     "keys": frozenset({"any"}),
 }
 _GRAPH_FAULTS = {
-    429: ("TooManyRequests", "Please retry again later."),
     500: ("generalException", "General exception while processing."),
     503: ("serviceNotAvailable", "The service is temporarily unavailable. Please retry later."),
     504: ("gatewayTimeout", "The gateway timed out. Please retry later."),
@@ -57,6 +58,7 @@ class Context:
     clock: float  # monotonic, for operation timing
     origin: str
     app_id: str = ""  # the signed-in application, once its token is checked
+    throttled: bool = False  # answered 429 by the throttle
 
     @property
     def http_date(self) -> str:
@@ -86,6 +88,11 @@ class Service:
         record_file: IO[str] | None,
         stopping: threading.Event,
         call_setup_delay_ms: int = 200,
+        latency_ms: int = 0,
+        jitter_ms: int = 0,
+        token_latency_ms: int = 0,
+        token_jitter_ms: int = 0,
+        throttle_rate: int = 0,
     ) -> None:
         tenant = material.tenant
         self.graph = graph
@@ -101,7 +108,15 @@ class Service:
             "call_setup_delay_ms": call_setup_delay_ms,
             "page_size": 100,
             "completed_operations_gone": False,
+            "latency_ms": latency_ms,
+            "jitter_ms": jitter_ms,
+            "token_latency_ms": token_latency_ms,
+            "token_jitter_ms": token_jitter_ms,
+            "throttle_rate": throttle_rate,
         }
+        self.graph_latency = Latency()
+        self.identity_latency = Latency()
+        self.throttle = Throttle()
         self.directory = Directory(
             tenant_id=self.tenant_id,
             graph=graph,
@@ -133,6 +148,7 @@ class Service:
             record_file=record_file,
             notify=self.notifier.submit,
         )
+        self.configure(**self._defaults)  # validates the start values too
 
     def start(self) -> None:
         """Starts the notification sender, which also applies due changes when idle."""
@@ -149,6 +165,7 @@ class Service:
         self.world.reset()
         self.notifier.reset()
         self.directory.reset()
+        self.throttle.reset()
         self.configure(**self._defaults)
 
     def settings(self) -> dict[str, Any]:
@@ -159,10 +176,16 @@ class Service:
             "callSetupDelayMs": self.world.call_setup_delay_ms,
             "pageSize": self.world.page_size,
             "completedOperationsGone": self.world.completed_operations_gone,
+            "latencyMs": self.graph_latency.ms,
+            "jitterMs": self.graph_latency.jitter_ms,
+            "tokenLatencyMs": self.identity_latency.ms,
+            "tokenJitterMs": self.identity_latency.jitter_ms,
+            "throttleRate": self.throttle.rate,
         }
 
     def stats(self) -> dict[str, Any]:
-        """Invite counts (see ``World.stats``) and the notifications sent, failed and pending."""
+        """Invite and throttling counts (see ``World.stats``) and the notifications sent, failed
+        and pending."""
         return {**self.world.stats(), "notifications": self.notifier.stats()}
 
     def configure(
@@ -173,6 +196,11 @@ class Service:
         call_setup_delay_ms: int | None = None,
         page_size: int | None = None,
         completed_operations_gone: bool | None = None,
+        latency_ms: int | None = None,
+        jitter_ms: int | None = None,
+        token_latency_ms: int | None = None,
+        token_jitter_ms: int | None = None,
+        throttle_rate: int | None = None,
     ) -> dict[str, Any]:
         """Changes settings; each applies to what happens next. Raises ValueError."""
         if token_lifetime_s is not None:
@@ -187,6 +215,17 @@ class Service:
             if not isinstance(completed_operations_gone, bool):
                 raise ValueError("completedOperationsGone must be true or false")
             self.world.completed_operations_gone = completed_operations_gone
+        self.graph_latency = _latency(
+            self.graph_latency, latency_ms, jitter_ms, ("latencyMs", "jitterMs")
+        )
+        self.identity_latency = _latency(
+            self.identity_latency,
+            token_latency_ms,
+            token_jitter_ms,
+            ("tokenLatencyMs", "tokenJitterMs"),
+        )
+        if throttle_rate is not None:
+            self.throttle.rate = _whole(throttle_rate, "throttleRate", 0)
         return self.settings()
 
     def add_fault(
@@ -280,6 +319,7 @@ class Service:
     def _serve_recorded(self, request: Request, ctx: Context) -> Response:
         routed = _identity.route(request.method, request.path)
         kind, handler = routed or _graph.route(request.method, request.path)
+        latency = self.graph_latency if kind in GRAPH_KINDS else self.identity_latency
         entry = self.world.record(_record(request, kind, ctx))
         fault = self.world.take_fault(_FAULT_KINDS[kind])
         response = None
@@ -295,7 +335,11 @@ class Service:
             response = self._guarded(handler, request, ctx)
         body = entry["body"]
         client_context = body.get("clientContext") if isinstance(body, dict) else None
-        self.world.finish(entry, None if response.reset else response.status, client_context)
+        status = None if response.reset else response.status
+        self.world.finish(entry, status, client_context, throttled=ctx.throttled)
+        if latency:
+            # In this connection's thread and holding no lock, so other requests go on meanwhile.
+            self._stopping.wait(latency.draw_s())
         return response
 
     def _guarded(self, handler: Any, request: Request, ctx: Context) -> Response:
@@ -312,6 +356,16 @@ def _whole(value: Any, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ValueError(f"{name} must be a whole number >= {minimum}")
     return value
+
+
+def _latency(
+    current: Latency, ms: int | None, jitter_ms: int | None, names: tuple[str, str]
+) -> Latency:
+    """``current`` with the values given, checked, replaced."""
+    return Latency(
+        current.ms if ms is None else _whole(ms, names[0], 0),
+        current.jitter_ms if jitter_ms is None else _whole(jitter_ms, names[1], 0),
+    )
 
 
 def _fault_view(fault: Fault) -> dict[str, Any]:
@@ -342,11 +396,10 @@ def _fault_response(kind: str, fault: Fault, ctx: Context) -> Response:
             )
         response.headers += headers
         return response
+    if status == 429:
+        return too_many_requests(ctx, headers)
     code, message = _GRAPH_FAULTS[status]
-    inner = {"code": str(status), "message": "Please retry after", "status": str(status)}
-    return graph_error(
-        ctx, status, code, message, headers=headers, inner=inner if status == 429 else None
-    )
+    return graph_error(ctx, status, code, message, headers=headers)
 
 
 def _record(request: Request, kind: str, ctx: Context) -> dict[str, Any]:

@@ -65,6 +65,7 @@ class World:
         self._records.clear()
         self._invites: dict[str, dict[str, int]] = {}
         self._totals = {"received": 0, "accepted": 0}
+        self._throttled = 0
 
     def reset(self) -> None:
         with self._lock:
@@ -202,9 +203,19 @@ class World:
             self._records.append(entry)
         return entry
 
-    def finish(self, entry: dict[str, Any], status: int | None, client_context: Any) -> None:
+    def finish(
+        self,
+        entry: dict[str, Any],
+        status: int | None,
+        client_context: Any,
+        *,
+        throttled: bool = False,
+    ) -> None:
         with self._lock:
             entry["status"] = status
+            if throttled:
+                entry["throttled"] = True
+                self._throttled += 1
             if entry.get("kind") == "invite":
                 key = client_context if isinstance(client_context, str) else ""
                 counts = self._invites.setdefault(key, {"received": 0, "accepted": 0})
@@ -213,7 +224,7 @@ class World:
                 if status == 200:
                     counts["accepted"] += 1
                     self._totals["accepted"] += 1
-            if self._record_file is not None and entry.get("kind") in _GRAPH_KINDS:
+            if self._record_file is not None and entry.get("kind") in GRAPH_KINDS:
                 self._record_file.write(json.dumps(_transcribed(entry)) + "\n")
                 self._record_file.flush()
 
@@ -224,18 +235,20 @@ class World:
     def transcript(self) -> list[dict[str, Any]]:
         """The Graph requests of the log as transcript entries (sign-in traffic left out)."""
         with self._lock:
-            return [_transcribed(e) for e in self._records if e.get("kind") in _GRAPH_KINDS]
+            return [_transcribed(e) for e in self._records if e.get("kind") in GRAPH_KINDS]
 
     def stats(self) -> dict[str, Any]:
-        """Invite counts: in total and per clientContext ("" for invites without one)."""
+        """Invite counts: in total and per clientContext ("" for invites without one); and the
+        Graph requests the throttle answered 429 (throttled invites count as received)."""
         with self._lock:
             return {
                 "invites": dict(self._totals),
                 "clientContexts": copy.deepcopy(self._invites),
+                "throttled": self._throttled,
             }
 
 
-_GRAPH_KINDS = frozenset({"invite", "graph"})
+GRAPH_KINDS = frozenset({"invite", "graph"})
 
 
 def _transcribed(entry: dict[str, Any]) -> dict[str, Any]:

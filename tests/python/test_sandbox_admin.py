@@ -306,6 +306,11 @@ def test_settings_are_validated_and_reset(sb: Sandbox) -> None:
         "callSetupDelayMs": 200,
         "pageSize": 100,
         "completedOperationsGone": False,
+        "latencyMs": 0,
+        "jitterMs": 0,
+        "tokenLatencyMs": 0,
+        "tokenJitterMs": 0,
+        "throttleRate": 0,
     }
     assert admin(sb, "POST", "settings", {"operationDelayMs": -1}).status_code == 400
     assert admin(sb, "POST", "settings", {"pageSize": 0}).status_code == 400

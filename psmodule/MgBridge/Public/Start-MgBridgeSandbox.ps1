@@ -17,6 +17,11 @@ function Start-MgBridgeSandbox {
     Start-MgBridgeSandbox -OperationDelayMilliseconds 0
 
     Invite operations complete at once instead of after a short delay.
+    .EXAMPLE
+    Start-MgBridgeSandbox -LatencyMilliseconds 150 -JitterMilliseconds 50 -ThrottleRate 50
+
+    Graph requests take 100 to 200 ms to answer, as over a real network, and each app gets 429
+    Too Many Requests, with Retry-After, beyond 50 requests in any one second, as Graph throttles.
     .LINK
     Stop-MgBridgeSandbox
     .LINK
@@ -30,13 +35,30 @@ function Start-MgBridgeSandbox {
 
         # How long invite operations stay running before they complete or fail.
         [ValidateRange(0, 600000)]
-        [int] $OperationDelayMilliseconds
+        [int] $OperationDelayMilliseconds,
+
+        # How long Graph requests take to answer, as over a real network; sign-in is not delayed.
+        [ValidateRange(0, 600000)]
+        [int] $LatencyMilliseconds,
+
+        # Each Graph answer takes up to this much less or more than -LatencyMilliseconds,
+        # uniformly, so that the mean stays -LatencyMilliseconds.
+        [ValidateRange(0, 600000)]
+        [int] $JitterMilliseconds,
+
+        # How many Graph requests per second each app may send: beyond that, in any one second,
+        # requests are answered 429 with Retry-After, as Graph throttles. 0 (the default) does not throttle.
+        [ValidateRange(0, 1000000)]
+        [int] $ThrottleRate
     )
 
     if (-not $PSCmdlet.ShouldProcess('local sandbox', 'Start')) { return }
     $arguments = [ordered]@{}
     if ($StateFile) { $arguments['state_file'] = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($StateFile) }
     if ($PSBoundParameters.ContainsKey('OperationDelayMilliseconds')) { $arguments['operation_delay_ms'] = $OperationDelayMilliseconds }
+    if ($PSBoundParameters.ContainsKey('LatencyMilliseconds')) { $arguments['latency_ms'] = $LatencyMilliseconds }
+    if ($PSBoundParameters.ContainsKey('JitterMilliseconds')) { $arguments['jitter_ms'] = $JitterMilliseconds }
+    if ($PSBoundParameters.ContainsKey('ThrottleRate')) { $arguments['throttle_rate'] = $ThrottleRate }
     $state = InvokeBridgeCommand -Cmdlet $PSCmdlet -Operation 'sandbox_start' -Arguments $arguments
     [pscustomobject]@{
         PSTypeName = 'MgBridge.Sandbox'

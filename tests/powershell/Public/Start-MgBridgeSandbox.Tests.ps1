@@ -7,7 +7,10 @@ BeforeAll {
     $script:Run = Invoke-FreshPwsh -Environment @{ MGBRIDGE_SANDBOX_STATE = $null } -Script @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$(Get-ModuleManifestPath)'
-`$sandbox = Start-MgBridgeSandbox -StateFile '$stateFile' -OperationDelayMilliseconds 0
+`$refused = foreach (`$bad in @{ LatencyMilliseconds = -1 }, @{ JitterMilliseconds = 600001 }, @{ ThrottleRate = -1 }) {
+    try { Start-MgBridgeSandbox -StateFile '$stateFile' @bad; 'accepted' } catch { `$_.FullyQualifiedErrorId }
+}
+`$sandbox = Start-MgBridgeSandbox -StateFile '$stateFile' -OperationDelayMilliseconds 0 -LatencyMilliseconds 150 -JitterMilliseconds 50 -ThrottleRate 50
 `$secret = (Get-Content -Raw -LiteralPath '$stateFile' | ConvertFrom-Json).client_secret
 `$alive = [bool](Get-Process -Id `$sandbox.ProcessId -ErrorAction SilentlyContinue)
 `$call = Invoke-MgBridgeSandboxRequest -StateFile '$stateFile' -Method Post -Path 'calls' -Body @{ kind = 'group' }
@@ -18,7 +21,9 @@ Start-Sleep -Milliseconds 200
 @{
     sandbox = `$sandbox; type = `$sandbox.psobject.TypeNames[0]; alive = `$alive; table = `$table
     secretShown = (`$sandbox | ConvertTo-Json) -match [regex]::Escape(`$secret)
-    callId = `$call.id; delay = `$settings.operationDelayMs
+    callId = `$call.id; delay = `$settings.operationDelayMs; refused = `$refused
+    latency = `$settings.latencyMs; jitter = `$settings.jitterMs; throttleRate = `$settings.throttleRate
+    tokenLatency = `$settings.tokenLatencyMs
     stopped = -not (Get-Process -Id `$sandbox.ProcessId -ErrorAction SilentlyContinue)
     stateRemoved = -not (Test-Path -LiteralPath '$stateFile')
 } | ConvertTo-Json -Compress -Depth 5
@@ -46,6 +51,18 @@ Describe 'Start-MgBridgeSandbox and Stop-MgBridgeSandbox' {
     It 'serves the admin API through Invoke-MgBridgeSandboxRequest, with the options it was started with' {
         $script:Reply.callId | Should -Match '^[0-9a-f-]{36}$'
         $script:Reply.delay | Should -Be 0
+        $script:Reply.latency | Should -Be 150
+        $script:Reply.jitter | Should -Be 50
+        $script:Reply.throttleRate | Should -Be 50
+        $script:Reply.tokenLatency | Should -Be 0 -Because 'sign-in latency is not one of its options'
+    }
+
+    It 'refuses a negative latency, a jitter above ten minutes and a negative throttle rate before starting anything' {
+        $script:Reply.refused | Should -Be @(
+            'ParameterArgumentValidationError,Start-MgBridgeSandbox'
+            'ParameterArgumentValidationError,Start-MgBridgeSandbox'
+            'ParameterArgumentValidationError,Start-MgBridgeSandbox'
+        )
     }
 
     It 'stops the process and removes its state file' {
