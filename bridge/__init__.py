@@ -7,7 +7,12 @@ import bridge
 with bridge.connect(environment="Sandbox") as session:
     op = session.invite(call_id, body={"Participants": [...], "ClientContext": "..."})
     op = session.wait_operation(op)
+    for result in session.invite_many(items, concurrency=32):
+        ...
 ```
+
+From asyncio, ``await bridge.connect_async(...)`` gives an AsyncSession with the same methods,
+awaited.
 """
 
 import logging as _logging
@@ -21,14 +26,20 @@ from bridge._operation import Operation, PlannedRequest
 from bridge._session import Session, connect
 
 if _TYPE_CHECKING:
+    from bridge._async_session import AsyncSession, connect_async
+    from bridge._bulk import AsyncInviteBatch, InviteBatch, InviteResult
     from bridge._transcript_diff import TranscriptDiff
 from bridge._version import __version__
 
 __all__ = [
+    "AsyncInviteBatch",
+    "AsyncSession",
     "AuthError",
     "BodyError",
     "BridgeError",
     "GraphError",
+    "InviteBatch",
+    "InviteResult",
     "Operation",
     "PlannedRequest",
     "Session",
@@ -36,6 +47,7 @@ __all__ = [
     "__version__",
     "compare_transcripts",
     "connect",
+    "connect_async",
     "read_sdk_debug",
 ]
 
@@ -73,7 +85,28 @@ def read_sdk_debug(text: str) -> "list[dict[str, _Any]]":
 # A library does not configure logging; this keeps Python's last-resort handler quiet.
 _logging.getLogger("bridge").addHandler(_logging.NullHandler())
 
+# Imported on first use: asyncio and the thread pool are not needed by most callers.
+_LAZY = {
+    "AsyncInviteBatch": "bridge._bulk",
+    "AsyncSession": "bridge._async_session",
+    "InviteBatch": "bridge._bulk",
+    "InviteResult": "bridge._bulk",
+    "connect_async": "bridge._async_session",
+}
+
+
+def __getattr__(name: str) -> _Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'bridge' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    value.__module__ = "bridge"
+    globals()[name] = value
+    return value
+
+
 __locals = locals()
 for __name in __all__:
-    if not __name.startswith("__"):
+    if not __name.startswith("__") and __name not in _LAZY:
         setattr(__locals[__name], "__module__", "bridge")  # noqa: B010

@@ -393,6 +393,16 @@ class TokenProvider:
             assert self._token is not None
             return self._token
 
+    def current_token(self) -> str | None:
+        """The token when it needs no refresh, without waiting: None while another thread
+        refreshes it or when it is due (then `token()`, off the event loop, gets a new one)."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            return None if self._token is None or self._needs_refresh() else self._token
+        finally:
+            self._lock.release()
+
     def context(self) -> dict[str, Any]:
         """The Get-MgContext fields of this connection (never a secret)."""
         with self._lock:

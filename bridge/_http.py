@@ -16,6 +16,7 @@ import re
 import socket
 import ssl
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -23,8 +24,14 @@ from typing import Any
 import httpx
 
 from bridge._exceptions import GraphError, TransportError
-from bridge._retry import RetryPolicy, RetryTransport, parse_retry_after
-from bridge._transcript import Recorder, RecordingTransport
+from bridge._retry import (
+    AsyncRetryTransport,
+    RetryPolicy,
+    RetryTransport,
+    Throttle,
+    parse_retry_after,
+)
+from bridge._transcript import AsyncRecordingTransport, Recorder, RecordingTransport
 from bridge._version import __version__
 
 __all__ = [
@@ -32,10 +39,12 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "SDK_VERSION",
     "USER_AGENT",
+    "build_async_client",
     "build_client",
     "graph_error",
     "redact_headers",
     "send",
+    "send_async",
     "ssl_context",
 ]
 
@@ -56,6 +65,9 @@ _SECRET_JSON = re.compile(
     re.IGNORECASE,
 )
 _EXCERPT = 200
+# Every connection is kept for reuse: many concurrent calls (runspaces, a bulk invite) would
+# otherwise pay a TLS handshake for each request beyond httpx's default of 20 kept.
+_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 
 
 def ssl_context(ca_file: str | None) -> ssl.SSLContext:
@@ -83,30 +95,136 @@ def build_client(
     retry: RetryPolicy | None = None,
     transport: httpx.BaseTransport | None = None,
     recorder: Recorder | None = None,
+    throttle: Throttle | None = None,
 ) -> httpx.Client:
     """One keep-alive client per session, retrying through a RetryTransport.
 
     ``transport`` replaces the network transport (tests pass an ``httpx.MockTransport``);
-    ``recorder`` transcribes every attempt that reaches it.
+    ``recorder`` transcribes every attempt that reaches it; ``throttle`` is shared by every
+    client of one session.
     """
     if transport is None:
-        transport = httpx.HTTPTransport(
-            verify=ssl_context(ca_file),
-            proxy=httpx.Proxy(proxy) if proxy else None,
-            trust_env=False,
-            retries=0,  # connect retries are RetryTransport's job, with backoff and logging
-        )
-        if _NAGLE_ON:
-            _disable_nagle(transport)
+        verify = ssl_context(ca_file)
+
+        def pool() -> httpx.HTTPTransport:
+            shard = httpx.HTTPTransport(
+                verify=verify,
+                proxy=httpx.Proxy(proxy) if proxy else None,
+                trust_env=False,
+                limits=_LIMITS,
+                retries=0,  # connect retries are RetryTransport's job, with backoff and logging
+            )
+            if _NAGLE_ON:
+                _disable_nagle(shard)
+            return shard
+
+        transport = _PoolShards(pool)
     if recorder is not None:
         transport = RecordingTransport(transport, recorder)
     return httpx.Client(
-        transport=RetryTransport(transport, retry),
-        timeout=httpx.Timeout(timeout, connect=min(connect_timeout, timeout)),
-        headers={"User-Agent": USER_AGENT},
-        follow_redirects=False,
-        trust_env=False,  # proxies and CA roots are explicit; no netrc
+        transport=RetryTransport(transport, retry, throttle=throttle),
+        **_client_options(timeout, connect_timeout),
     )
+
+
+def _remember_missing_sniffio() -> None:
+    """httpcore asks ``import sniffio`` on every lock it takes, a dozen times per request; newer
+    anyio no longer brings sniffio, and each failed import searches sys.path again (about a
+    third of a millisecond). Recording the absence once makes it an instant ImportError, which
+    httpcore already reads as "asyncio"."""
+    import importlib.util
+
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+def build_async_client(
+    *,
+    ca_file: str | None = None,
+    proxy: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    retry: RetryPolicy | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    recorder: Recorder | None = None,
+    throttle: Throttle | None = None,
+) -> httpx.AsyncClient:
+    """`build_client` for asyncio: the same TLS, proxy, timeouts, retries and recording."""
+    _remember_missing_sniffio()
+    if transport is None:
+        verify = ssl_context(ca_file)
+
+        def pool() -> httpx.AsyncHTTPTransport:
+            return httpx.AsyncHTTPTransport(
+                verify=verify,
+                proxy=httpx.Proxy(proxy) if proxy else None,
+                trust_env=False,
+                limits=_LIMITS,
+                retries=0,
+            )
+
+        transport = _AsyncPoolShards(pool)
+    if recorder is not None:
+        transport = AsyncRecordingTransport(transport, recorder)
+    return httpx.AsyncClient(
+        transport=AsyncRetryTransport(transport, retry, throttle=throttle),
+        **_client_options(timeout, connect_timeout),
+    )
+
+
+# httpcore's pool looks at every one of its connections (a poll() on each idle one) several times
+# for each request, so its cost per request grows with the connections open: at 32 concurrent
+# requests the pool cost more than the rest of the client. Requests go to the least busy of a few
+# small pools instead; one request at a time always uses the first, as a single pool would.
+_SHARDS = 8
+
+
+class _PoolShards(httpx.BaseTransport):
+    def __init__(self, pool: Any) -> None:
+        self._pools: list[httpx.BaseTransport] = [pool() for _ in range(_SHARDS)]
+        self._busy = [0] * _SHARDS
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            index = self._busy.index(min(self._busy))
+            self._busy[index] += 1
+        try:
+            return self._pools[index].handle_request(request)
+        finally:
+            with self._lock:
+                self._busy[index] -= 1
+
+    def close(self) -> None:
+        for pool in self._pools:
+            pool.close()
+
+
+class _AsyncPoolShards(httpx.AsyncBaseTransport):
+    def __init__(self, pool: Any) -> None:
+        self._pools: list[httpx.AsyncBaseTransport] = [pool() for _ in range(_SHARDS)]
+        self._busy = [0] * _SHARDS  # only the event loop's thread touches it
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        index = self._busy.index(min(self._busy))
+        self._busy[index] += 1
+        try:
+            return await self._pools[index].handle_async_request(request)
+        finally:
+            self._busy[index] -= 1
+
+    async def aclose(self) -> None:
+        for pool in self._pools:
+            await pool.aclose()
+
+
+def _client_options(timeout: float, connect_timeout: float) -> dict[str, Any]:
+    return {
+        "timeout": httpx.Timeout(timeout, connect=min(connect_timeout, timeout)),
+        "headers": {"User-Agent": USER_AGENT},
+        "follow_redirects": False,
+        "trust_env": False,  # proxies and CA roots are explicit; no netrc
+    }
 
 
 # httpcore before 1.0 (httpx 0.23/0.24, without `socket_options`) leaves Nagle's algorithm on and
@@ -181,6 +299,37 @@ def send(
             response.read()
         except BaseException:
             response.close()
+            raise
+    except httpx.HTTPError as exc:
+        raise _transport_error(exc, method, url, client.timeout) from exc
+    if debug:
+        _log_response(response, time.perf_counter() - started)
+    if response.status_code >= 300:
+        raise graph_error(response)
+    return response
+
+
+async def send_async(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    content: bytes | None = None,
+) -> httpx.Response:
+    """`send` for an httpx.AsyncClient, with the same errors."""
+    request = client.build_request(method, url, content=content, headers=headers)
+    debug = logger.isEnabledFor(logging.DEBUG)
+    if debug:
+        started = time.perf_counter()
+        _log_request(request)
+    try:
+        response = await client._transport.handle_async_request(request)
+        response.request = request
+        try:
+            await response.aread()
+        except BaseException:
+            await response.aclose()
             raise
     except httpx.HTTPError as exc:
         raise _transport_error(exc, method, url, client.timeout) from exc

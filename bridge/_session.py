@@ -6,7 +6,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
 from urllib.parse import quote, urlencode
 
@@ -22,18 +22,21 @@ from bridge._http import (
     send,
 )
 from bridge._operation import Operation, PlannedRequest
-from bridge._retry import RetryPolicy
+from bridge._retry import RetryPolicy, Throttle
 from bridge._transcript import Recorder
 
 if TYPE_CHECKING:
     from bridge._auth import TokenProvider
+    from bridge._bulk import InviteBatch
     from bridge._environments import Environment
     from bridge._resources import ApiVersion, Calls
     from bridge._schema import Command
+    from bridge._shape import InviteRequest
 
 __all__ = ["CommandResult", "Session", "connect"]
 
 API_VERSIONS = ("beta", "v1.0")
+DEFAULT_CONCURRENCY = 8
 UNDECLARED_KEYS_ENV = "MGBRIDGE_UNDECLARED_KEYS"
 NULL_STRINGS_ENV = "MGBRIDGE_NULL_STRINGS"
 
@@ -92,14 +95,16 @@ def connect(
     except ValueError as exc:
         raise BodyError(str(exc)) from None
     recorder = Recorder(record)
-    client = build_client(
-        ca_file=env.ca_file,
-        proxy=proxy,
-        timeout=timeout,
-        connect_timeout=connect_timeout,
-        retry=policy,
-        recorder=recorder,
-    )
+    client_options: dict[str, Any] = {
+        "ca_file": env.ca_file,
+        "proxy": proxy,
+        "timeout": timeout,
+        "connect_timeout": connect_timeout,
+        "retry": policy,
+        "recorder": recorder,
+        "throttle": Throttle(),
+    }
+    client = build_client(**client_options)
     try:
         tokens = sign_in(env, client, **credentials)
     except BaseException:
@@ -115,7 +120,7 @@ def connect(
         tokens,
         verbatim_undeclared_keys=verbatim_undeclared_keys,
         null_as_empty_string=null_as_empty_string,
-        recorder=recorder,
+        client_options=client_options,
     )
 
 
@@ -134,7 +139,7 @@ class Session:
         *,
         verbatim_undeclared_keys: bool = False,
         null_as_empty_string: bool = False,
-        recorder: Recorder | None = None,
+        client_options: Mapping[str, Any] | None = None,
     ) -> None:
         # Imported here, once per session, so that `import bridge` stays light.
         from bridge._shape import build_command_request, build_invite_request, check_id
@@ -147,7 +152,10 @@ class Session:
         self._check_id = check_id
         self._verbatim = verbatim_undeclared_keys
         self._null_strings = null_as_empty_string
-        self._recorder = recorder or Recorder()
+        # How the client was built, so that an asyncio client can be built alike (same
+        # recorder and throttle: one session, one view of Graph's limits).
+        self._client_options = dict(client_options or {})
+        self._recorder: Recorder = self._client_options.setdefault("recorder", Recorder())
         self._graph_root = environment.graph_endpoint.rstrip("/")
         self._closed = False
         self._sleep: Callable[[float], None] = time.sleep
@@ -237,7 +245,7 @@ class Session:
         error answer (after retries), TransportError when no answer arrived.
         """
         self._check_open()
-        request = self._build_invite_request(
+        request, url, content = self._invite_request(
             call_id,
             body=body,
             participants=participants,
@@ -245,17 +253,35 @@ class Session:
             additional_properties=additional_properties,
             input_object=input_object,
             api_version=api_version,
-            verbatim_undeclared_keys=self._verbatim,
-            null_as_empty_string=self._null_strings,
         )
-        url = self._graph_root + request.path
-        content = json.dumps(request.body, ensure_ascii=False, separators=(",", ":")).encode()
         if what_if:
             return self._plan("POST", url, content, headers, request.body)
         response = send(
             self._client, "POST", url, headers=self._headers(headers, True), content=content
         )
         return self._operation(response, request.call_id, request.api_version)
+
+    def invite_many(
+        self,
+        items: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = True,
+    ) -> InviteBatch:
+        """Invites for many items at once, at most ``concurrency`` in flight, all paced by the
+        session's one throttle (a 429 pauses them all for its Retry-After).
+
+        Each item holds `invite`'s keyword arguments (``{"call_id": ..., "body": {...}}``); items
+        are read as they are needed, so a generator can feed millions. Iterate the result for one
+        InviteResult per item, in the items' order (``ordered``) or as they complete; a failed
+        item is a result with its error, not an exception. An invite throttled past its retries
+        is sent again later, never dropped; one that may have reached Graph is never sent twice.
+        ``stop()`` on the batch ends it after the invites in flight.
+        """
+        from bridge._bulk import InviteBatch
+
+        self._check_open()
+        return InviteBatch(self.invite, items, concurrency=concurrency, ordered=ordered)
 
     # -- the calls family ---------------------------------------------------------------------
 
@@ -393,6 +419,27 @@ class Session:
         (``may_have_been_processed`` true) when ``timeout`` seconds pass first: the operation
         may still finish.
         """
+        url, call_id, operation_id, api_version = self._poll_target(
+            call_id, operation_id, api_version
+        )
+        deadline = self._clock() + timeout
+        while True:
+            operation = self._get_operation(url, call_id, api_version)
+            if on_poll is not None:
+                on_poll(operation)
+            if operation.done:
+                return operation
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise _still_running(operation, call_id, operation_id, timeout)
+            self._sleep(min(interval, remaining))
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _poll_target(
+        self, call_id: str | Operation, operation_id: str | None, api_version: str | None
+    ) -> tuple[str, str, str, str]:
+        """What `wait_operation` polls: the URL, call id, operation id and version."""
         location = ""
         if isinstance(call_id, Operation):
             operation = call_id
@@ -403,24 +450,23 @@ class Session:
                 location = operation.location
         api_version = api_version or "beta"
         self._check_open()
-        url = location or self._operation_url(call_id, operation_id or "", api_version)
-        deadline = self._clock() + timeout
-        while True:
-            operation = self._get_operation(url, call_id, api_version)
-            if on_poll is not None:
-                on_poll(operation)
-            if operation.done:
-                return operation
-            remaining = deadline - self._clock()
-            if remaining <= 0:
-                raise TransportError(
-                    f"Operation {operation_id} of call {call_id} is still {operation.status} "
-                    f"after {timeout:g} s; it may still complete.",
-                    may_have_been_processed=True,
-                )
-            self._sleep(min(interval, remaining))
+        operation_id = operation_id or ""
+        url = location or self._operation_url(call_id, operation_id, api_version)
+        return url, call_id, operation_id, api_version
 
-    # -- helpers ----------------------------------------------------------------------------
+    def _invite_request(
+        self, call_id: str | None, **arguments: Any
+    ) -> tuple[InviteRequest, str, bytes]:
+        """The invite shaped for the wire: the request, its URL and its JSON body."""
+        request = self._build_invite_request(
+            call_id,
+            verbatim_undeclared_keys=self._verbatim,
+            null_as_empty_string=self._null_strings,
+            **arguments,
+        )
+        url = self._graph_root + request.path
+        content = json.dumps(request.body, ensure_ascii=False, separators=(",", ":")).encode()
+        return request, url, content
 
     def _plan(
         self,
@@ -517,6 +563,16 @@ class CommandResult:
 
     def __repr__(self) -> str:
         return f"CommandResult({self.command.name!r}, {self.value!r})"
+
+
+def _still_running(
+    operation: Operation, call_id: str, operation_id: str, timeout: float
+) -> TransportError:
+    return TransportError(
+        f"Operation {operation_id} of call {call_id} is still {operation.status} "
+        f"after {timeout:g} s; it may still complete.",
+        may_have_been_processed=True,
+    )
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:

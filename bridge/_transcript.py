@@ -28,6 +28,7 @@ import httpx
 
 __all__ = [
     "RECORD_ENV",
+    "AsyncRecordingTransport",
     "Recorder",
     "RecordingTransport",
     "is_graph_path",
@@ -157,3 +158,23 @@ class RecordingTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self._transport.close()
+
+
+class AsyncRecordingTransport(httpx.AsyncBaseTransport):
+    """RecordingTransport for an httpx.AsyncClient."""
+
+    def __init__(self, transport: httpx.AsyncBaseTransport, recorder: Recorder) -> None:
+        self._transport = transport
+        self._recorder = recorder
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = await self._transport.handle_async_request(request)
+        except BaseException:
+            self._recorder.record(request, None)
+            raise
+        self._recorder.record(request, response.status_code)
+        return response
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()

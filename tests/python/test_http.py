@@ -218,7 +218,7 @@ def test_build_client_wraps_a_real_transport_in_retries() -> None:
     with build_client(timeout=30, connect_timeout=10) as client:
         transport = client._transport
         assert isinstance(transport, RetryTransport)
-        assert isinstance(transport.transport, httpx.HTTPTransport)
+        assert all(isinstance(p, httpx.HTTPTransport) for p in transport.transport._pools)  # type: ignore[attr-defined]
         assert client.timeout.read == 30
         assert client.timeout.connect == 10
         assert client.follow_redirects is False
@@ -290,8 +290,8 @@ def test_nothing_is_formatted_when_debug_is_off(monkeypatch: pytest.MonkeyPatch)
 def test_connections_disable_nagle_on_every_httpx() -> None:
     # httpcore 1.x sets TCP_NODELAY itself; before it (httpx 0.23) the backend is wrapped.
     with build_client() as client:
-        backend = client._transport.transport._pool._network_backend  # type: ignore[attr-defined]
-        assert isinstance(backend, _NoDelayBackend) == _NAGLE_ON
+        for pool in client._transport.transport._pools:  # type: ignore[attr-defined]
+            assert isinstance(pool._pool._network_backend, _NoDelayBackend) == _NAGLE_ON
 
 
 def test_no_delay_backend_sets_tcp_nodelay() -> None:

@@ -9,10 +9,14 @@ import sys
 import bridge
 
 PUBLIC = [
+    "AsyncInviteBatch",
+    "AsyncSession",
     "AuthError",
     "BodyError",
     "BridgeError",
     "GraphError",
+    "InviteBatch",
+    "InviteResult",
     "Operation",
     "PlannedRequest",
     "Session",
@@ -20,19 +24,22 @@ PUBLIC = [
     "__version__",
     "compare_transcripts",
     "connect",
+    "connect_async",
     "read_sdk_debug",
 ]
 
 
 def test_all_imports_are_exported() -> None:
     included_private_members = ["__version__"]
-    assert bridge.__all__ == sorted(
+    # The asyncio and bulk names are imported on first use; the rest when bridge is.
+    imported = {
         member
         for member, value in vars(bridge).items()
         # Subpackages (bridge.sandbox) appear here once imported; they are not re-exports.
         if (not member.startswith("_") or member in included_private_members)
         and not inspect.ismodule(value)
-    )
+    }
+    assert bridge.__all__ == sorted(imported | set(bridge._LAZY))
 
 
 def test_the_public_surface_is_the_documented_one() -> None:
@@ -68,6 +75,27 @@ def test_connect_signature() -> None:
         "record": None,
     }
     assert parameters["credentials"].kind is inspect.Parameter.VAR_KEYWORD
+
+
+def test_connect_async_takes_what_connect_takes() -> None:
+    assert inspect.iscoroutinefunction(bridge.connect_async)
+    sync = inspect.signature(bridge.connect).parameters
+    asynchronous = inspect.signature(bridge.connect_async).parameters
+    assert [(p.name, p.kind, p.default) for p in asynchronous.values()] == [
+        (p.name, p.kind, p.default) for p in sync.values()
+    ]
+
+
+def test_async_session_mirrors_the_session() -> None:
+    for name in ("invite", "get_operation", "wait_operation", "aclose"):
+        assert inspect.iscoroutinefunction(getattr(bridge.AsyncSession, name)), name
+    for name in ("invite", "get_operation", "wait_operation"):
+        sync = inspect.signature(getattr(bridge.Session, name)).parameters
+        asynchronous = inspect.signature(getattr(bridge.AsyncSession, name)).parameters
+        assert list(asynchronous) == list(sync), name
+    sync_many = inspect.signature(bridge.Session.invite_many).parameters
+    async_many = inspect.signature(bridge.AsyncSession.invite_many).parameters
+    assert list(async_many) == list(sync_many) == ["self", "items", "concurrency", "ordered"]
 
 
 def test_session_methods() -> None:
