@@ -177,7 +177,7 @@ try {
         Invoke-MgBetaInviteCommunicationCallParticipant -CallId `$callId -BodyParameter `$body
     }).AddArgument('$script:Manifest').AddArgument(`$call.id).AddArgument((Body 'slow'))
     `$pending = `$slow.BeginInvoke()
-    # Watched without the bridge: the process transport runs one call at a time.
+    # Watched through the sandbox, not the bridge, so that only the call being stopped is in flight.
     `$admin = (Get-Content -Raw `$env:MGBRIDGE_SANDBOX_STATE | ConvertFrom-Json).admin
     while (@((Invoke-RestMethod -SkipCertificateCheck -Uri "`$admin/requests").value | Where-Object path -like '*/participants/invite').Count -eq 0) {
         Start-Sleep -Milliseconds 50
