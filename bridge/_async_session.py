@@ -136,6 +136,7 @@ class AsyncSession:
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
         ordered: bool = True,
+        on_send: Callable[[int, Any], None] | None = None,
     ) -> AsyncInviteBatch:
         """`Session.invite_many` on the event loop: ``async for result in
         session.invite_many(items, concurrency=32)``; items may also come from an async
@@ -149,7 +150,9 @@ class AsyncSession:
             assert isinstance(operation, Operation)  # items cannot ask for what_if
             return operation
 
-        return AsyncInviteBatch(invite, items, concurrency=concurrency, ordered=ordered)
+        return AsyncInviteBatch(
+            invite, items, concurrency=concurrency, ordered=ordered, on_send=on_send
+        )
 
     async def get_operation(
         self,

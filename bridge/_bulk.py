@@ -43,6 +43,9 @@ ITEM_KEYS = frozenset(
         "headers",
     }
 )
+# Results not yet taken by the caller, at most (per unit of concurrency): in order, one slow invite
+# must not let the others run ahead without bound, and a caller that reads slowly slows the batch.
+_WINDOW_PER_SLOT = 4
 # How often one invite may be throttled past the session's own retries before it is given up.
 _THROTTLED_ROUNDS = 10
 
@@ -144,9 +147,12 @@ class InviteBatch:
         *,
         concurrency: int,
         ordered: bool,
+        on_send: Callable[[int, Any], None] | None = None,
     ) -> None:
         self._invite = invite
+        self._on_send = on_send
         self._slots = threading.Semaphore(check_concurrency(concurrency))
+        self._window = threading.Semaphore(_WINDOW_PER_SLOT * concurrency)
         self._ordering = _Ordering() if ordered else None
         self._results: queue.SimpleQueue[InviteResult | BaseException | None] = queue.SimpleQueue()
         self._stopped = threading.Event()
@@ -181,12 +187,14 @@ class InviteBatch:
             else:
                 self.completed += 1
                 self._pending.extend(self._ordering.release(got) if self._ordering else [got])
+        self._window.release()
         return self._pending.pop(0)
 
     def _feed(self, items: Iterator[Any]) -> None:
         in_flight = threading.Semaphore(0)  # released once per finished invite
         try:
             for index, item in enumerate(items):
+                self._window.acquire()
                 self._slots.acquire()
                 if self._stopped.is_set():
                     self._slots.release()
@@ -204,6 +212,8 @@ class InviteBatch:
     def _run(self, index: int, item: Any, done: threading.Semaphore) -> None:
         try:
             result = InviteResult(index, item)
+            if self._on_send is not None:
+                self._on_send(index, item)
             rounds = 0
             while True:
                 try:
@@ -238,8 +248,10 @@ class AsyncInviteBatch:
         *,
         concurrency: int,
         ordered: bool,
+        on_send: Callable[[int, Any], None] | None = None,
     ) -> None:
         self._invite = invite
+        self._on_send = on_send
         self._items = items
         self._concurrency = check_concurrency(concurrency)
         self._ordering = _Ordering() if ordered else None
@@ -256,7 +268,8 @@ class AsyncInviteBatch:
 
     async def _results(self) -> AsyncIterator[InviteResult]:
         results: asyncio.Queue[InviteResult | BaseException | None] = asyncio.Queue()
-        feeder = asyncio.ensure_future(self._feed(results))
+        window = asyncio.Semaphore(_WINDOW_PER_SLOT * self._concurrency)
+        feeder = asyncio.ensure_future(self._feed(results, window))
         try:
             while True:
                 got = await results.get()
@@ -266,18 +279,25 @@ class AsyncInviteBatch:
                     raise got
                 self.completed += 1
                 for result in self._ordering.release(got) if self._ordering else [got]:
+                    window.release()
                     yield result
         finally:
             if not feeder.done():  # the consumer left early: nothing further starts
                 self._stopped = True
+                window.release()  # it may wait for room in the window, which nobody makes now
                 await feeder
 
-    async def _feed(self, results: asyncio.Queue[InviteResult | BaseException | None]) -> None:
+    async def _feed(
+        self,
+        results: asyncio.Queue[InviteResult | BaseException | None],
+        window: asyncio.Semaphore,
+    ) -> None:
         slots = asyncio.Semaphore(self._concurrency)
         running: set[asyncio.Task[None]] = set()
         failure: BaseException | None = None
         try:
             async for index, item in _enumerate(self._items):
+                await window.acquire()
                 await slots.acquire()
                 if self._stopped:
                     slots.release()
@@ -301,6 +321,8 @@ class AsyncInviteBatch:
     ) -> None:
         try:
             result = InviteResult(index, item)
+            if self._on_send is not None:
+                self._on_send(index, item)
             rounds = 0
             while True:
                 try:

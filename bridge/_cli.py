@@ -1,8 +1,10 @@
 """The `mgbridge` command line.
 
 JSON results go to stdout; progress, logs and errors go to stderr. Exit codes: 0 success,
-1 Graph or transport error, 2 usage or body error, 3 sign-in error. BridgeError becomes a
-ClickException in one place, `_Cli.invoke`.
+1 Graph or transport error, 2 usage or body error, 3 sign-in error (and for `invite --from`: 1
+when any line failed, 130 when interrupted). BridgeError becomes a ClickException in one place,
+`_Cli.invoke`. `invite --from FILE`, many invites from JSON Lines with resumable results, is
+bridge/_cli_bulk.py; `invite` hands over to it.
 
 Which connection the Graph commands (invite, operation, calls, command) use:
 - without --environment (or MGBRIDGE_ENVIRONMENT): the connection saved by `mgbridge connect`,
@@ -33,6 +35,7 @@ from bridge._cli_auth import (
     disconnect_command,
     environment_group,
 )
+from bridge._cli_bulk import bulk_options, check_options, invite_from
 from bridge._cli_calls import calls_group, command_command
 from bridge._cli_transcript import transcript_group
 from bridge._exceptions import AuthError, BodyError, BridgeError, GraphError
@@ -231,7 +234,7 @@ def _parse_headers(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @cli.command()
-@call_id_option
+@click.option("--call-id", metavar="ID", help="The call's id (each line's own with --from).")
 @click.option(
     "--body",
     metavar="FILE|-|JSON",
@@ -266,8 +269,9 @@ def _parse_headers(values: tuple[str, ...]) -> dict[str, str]:
 )
 @output_option
 @environment_option
+@bulk_options
 def invite(
-    call_id: str,
+    call_id: str | None,
     body: str | None,
     participants: tuple[str, ...],
     client_context: str | None,
@@ -278,12 +282,50 @@ def invite(
     wait_timeout: float,
     output: str,
     environment: str | None,
+    source: str | None,
+    results: str | None,
+    resume: bool,
+    concurrency: int,
+    ordered: bool,
 ) -> None:
-    """Invite participants to a call.
+    """Invite participants to a call, or many from a file.
 
     Sends POST /communications/calls/ID/participants/invite. Give the body with --body, or build
     it with --participant and --client-context. Prints the inviteParticipantsOperation.
+
+    Many invites: --from FILE (JSON Lines; - for stdin), one invite per line, the call's id and
+    the body as --body takes it (or callId/call_id, participants, clientContext, apiVersion,
+    headers, ...; --api-version and --header apply to every line, a line's own winning):
+
+    \b
+      {"callId": "...", "body": {"participants": [...], "clientContext": "..."}}
+
+    --concurrency invites are in flight at once, paced as one (a 429 pauses them all). Each
+    line's result is appended to --results as it ends, flushed, one JSON line per input line:
+
+    \b
+      {"line": N, "key": K, "ok": true, "operation": {...}}
+      {"line": N, "key": K, "ok": false, "error": {...}}
+
+    Ctrl+C starts no further invite and waits for those in flight (exit code 130). --resume then
+    sends the lines that are not done, never one whose error says may_have_been_processed, and
+    refuses an input that changed. Progress and a summary go to stderr. Exit code 0 when every
+    line is ok, 1 when any is not.
     """
+    check_options(click.get_current_context())
+    if source is not None:
+        invite_from(
+            source,
+            results=results,
+            resume=resume,
+            concurrency=concurrency,
+            ordered=ordered,
+            api_version=api_version,
+            headers=_parse_headers(headers),
+            connect=lambda: _session(environment),
+        )
+        return
+    assert call_id is not None  # check_options: required without --from
     if body is not None and (participants or client_context is not None):
         raise click.UsageError("give --body, or --participant/--client-context, not both")
     if what_if and wait:

@@ -267,6 +267,7 @@ class Session:
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
         ordered: bool = True,
+        on_send: Callable[[int, Any], None] | None = None,
     ) -> InviteBatch:
         """Invites for many items at once, at most ``concurrency`` in flight, all paced by the
         session's one throttle (a 429 pauses them all for its Retry-After).
@@ -276,12 +277,16 @@ class Session:
         InviteResult per item, in the items' order (``ordered``) or as they complete; a failed
         item is a result with its error, not an exception. An invite throttled past its retries
         is sent again later, never dropped; one that may have reached Graph is never sent twice.
-        ``stop()`` on the batch ends it after the invites in flight.
+        ``stop()`` on the batch ends it after the invites in flight. ``on_send(index, item)`` is
+        called (on a worker thread) just before an item is sent: a caller that must survive being
+        killed records it, so that an item sent without a recorded result is never sent again.
         """
         from bridge._bulk import InviteBatch
 
         self._check_open()
-        return InviteBatch(self.invite, items, concurrency=concurrency, ordered=ordered)
+        return InviteBatch(
+            self.invite, items, concurrency=concurrency, ordered=ordered, on_send=on_send
+        )
 
     # -- the calls family ---------------------------------------------------------------------
 

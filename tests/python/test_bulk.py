@@ -336,3 +336,29 @@ def test_stopping_an_async_batch_leaves_no_invite_unaccounted(sb: Sandbox) -> No
     assert 1 <= seen < 40
     assert seen == started
     assert sb.stats()["invites"]["received"] == started
+
+
+def test_results_not_taken_hold_the_batch_back(sb: Sandbox, live: bridge.Session) -> None:
+    call_id = sb.create_call()["id"]
+    sb.inject_fault("invite", None, delay_ms=1500)  # the first invite is slow
+    batch = live.invite_many(items(call_id, 50, "window"), concurrency=2)
+    first = next(batch)
+    # In order, the others wait behind the first: at most 4 x concurrency results ahead of it.
+    assert first.index == 0
+    assert batch.started <= 4 * 2 + 1
+    assert len(list(batch)) == 49
+    accepted_once(sb, "window", 50)
+
+
+def test_on_send_sees_each_item_before_it_is_sent(sb: Sandbox, live: bridge.Session) -> None:
+    call_id = sb.create_call()["id"]
+    seen: list[tuple[int, int]] = []
+
+    def on_send(index: int, item: Any) -> None:
+        seen.append((index, len(invite_records(sb))))
+        assert item["body"]["ClientContext"] == f"marked-{index}"
+
+    results = list(live.invite_many(items(call_id, 6, "marked"), concurrency=1, on_send=on_send))
+    assert all(r.ok for r in results)
+    # One at a time: when item i is announced, the sandbox has received exactly the i before it.
+    assert seen == [(i, i) for i in range(6)]

@@ -95,7 +95,17 @@ def test_async_session_mirrors_the_session() -> None:
         assert list(asynchronous) == list(sync), name
     sync_many = inspect.signature(bridge.Session.invite_many).parameters
     async_many = inspect.signature(bridge.AsyncSession.invite_many).parameters
-    assert list(async_many) == list(sync_many) == ["self", "items", "concurrency", "ordered"]
+    assert (
+        list(async_many)
+        == list(sync_many)
+        == [
+            "self",
+            "items",
+            "concurrency",
+            "ordered",
+            "on_send",
+        ]
+    )
 
 
 def test_session_methods() -> None:
