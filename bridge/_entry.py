@@ -29,6 +29,7 @@ from bridge._exceptions import AuthError, BodyError, BridgeError
 from bridge._version import __version__
 
 if TYPE_CHECKING:
+    from bridge._retry import Throttle
     from bridge._session import Session
 
 Operation = Callable[..., Any]
@@ -196,6 +197,124 @@ def _invite(*, what_if: bool = False, view_only: bool = False, **arguments: Any)
     return _operation_reply(session.invite(**arguments), view_only=view_only)
 
 
+class _FedBatch:
+    """A batch of invites fed call by call (the PowerShell pipeline): items go into a queue that
+    the batch reads as it has room, results are collected by a thread until taken."""
+
+    def __init__(self, session: Session, concurrency: int) -> None:
+        import queue
+
+        self._items: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._closed = object()
+        self.batch = session.invite_many(
+            iter(self._items.get, self._closed), concurrency=concurrency
+        )
+        self.throttle: Throttle = session._client_options["throttle"]
+        self._ready = threading.Condition()
+        self._results: list[dict[str, Any]] = []
+        self.added = 0
+        self.done = False
+        self.failure: BaseException | None = None
+        threading.Thread(target=self._collect, name="mgbridge-invite-batch", daemon=True).start()
+
+    def add(self, items: list[Any]) -> None:
+        for item in items:
+            self._items.put(item)
+        self.added += len(items)
+
+    def close(self) -> None:
+        self._items.put(self._closed)
+
+    def take(self, wait_s: float) -> list[dict[str, Any]]:
+        with self._ready:
+            if not self._results and not self.done:
+                self._ready.wait(wait_s)
+            taken, self._results = self._results, []
+        return taken
+
+    def _collect(self) -> None:
+        try:
+            for result in self.batch:
+                if result.operation is not None:
+                    reply = {
+                        "index": result.index,
+                        "ok": True,
+                        **_operation_reply(result.operation, view_only=True),
+                    }
+                else:
+                    assert result.error is not None
+                    reply = {"index": result.index, "ok": False, "error": result.error.to_dict()}
+                with self._ready:
+                    self._results.append(reply)
+                    self._ready.notify_all()
+        except BaseException as exc:  # a bug in the core: the next take reports it
+            self.failure = exc
+        with self._ready:
+            self.done = True
+            self._ready.notify_all()
+
+
+_batches: dict[str, _FedBatch] = {}
+
+
+def _invite_batch_start(*, concurrency: int) -> dict[str, Any]:
+    import uuid
+
+    batch_id = str(uuid.uuid4())
+    _batches[batch_id] = _FedBatch(_current_session(), concurrency)
+    return {"batch": batch_id}
+
+
+def _fed_batch(batch: str) -> _FedBatch:
+    fed = _batches.get(batch)
+    if fed is None:
+        raise BridgeError(f"No invite batch {batch!r}: it has ended or was never started.")
+    return fed
+
+
+def _invite_batch_add(*, batch: str, items: list[Any]) -> dict[str, Any]:
+    fed = _fed_batch(batch)
+    fed.add([_batch_item(item) for item in items])
+    return {"added": fed.added}
+
+
+def _batch_item(item: Any) -> Any:
+    if isinstance(item, dict) and "participants" in item:
+        return {**item, "participants": _parse_json_items(item["participants"])}
+    return item
+
+
+def _invite_batch_take(*, batch: str, wait_ms: int = 0, close: bool = False) -> dict[str, Any]:
+    """The results ready (waiting up to ``wait_ms`` for one); ``close`` says no item follows.
+    The reply's ``done`` is true once every item has its result; the batch is then forgotten."""
+    fed = _fed_batch(batch)
+    if close:
+        fed.close()
+    results = fed.take(wait_ms / 1000)
+    done = fed.done and not fed._results
+    if done:
+        _batches.pop(batch, None)
+        if fed.failure is not None:
+            raise fed.failure
+    return {
+        "results": results,
+        "added": fed.added,
+        "started": fed.batch.started,
+        "completed": fed.batch.completed,
+        "paused_s": round(fed.throttle.pause_left(), 3),
+        "done": done,
+    }
+
+
+def _invite_batch_stop(*, batch: str) -> dict[str, Any]:
+    """Starts no further invite of the batch (those in flight finish) and forgets it."""
+    fed = _batches.pop(batch, None)
+    if fed is not None:
+        fed.batch.stop()
+        fed.close()
+    return {"stopped": fed is not None}
+
+
 def _command(
     *,
     name: str,
@@ -327,6 +446,10 @@ OPERATIONS: dict[str, Operation] = {
     "request_context": _request_context_view,
     "set_request_context": _set_request_context,
     "invite": _invite,
+    "invite_batch_start": _invite_batch_start,
+    "invite_batch_add": _invite_batch_add,
+    "invite_batch_take": _invite_batch_take,
+    "invite_batch_stop": _invite_batch_stop,
     "get_operation": _get_operation,
     "command": _command,
     "environments": _environments,

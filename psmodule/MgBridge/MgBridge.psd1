@@ -124,6 +124,7 @@
         'Invoke-MgBridgeSandboxRequest'
         'Get-MgBridgeRuntime'
         'Compare-MgBridgeTranscript'
+        'Invoke-MgBridgeInviteBatch'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
