@@ -81,6 +81,7 @@ test-oldest:
 bench: setup
 	$(PY) bench/run.py
 	$(PY) bench/transcript_diff.py
+	$(PY) bench/latency.py
 
 # Faults, load, bad input and secrets, end to end against a sandbox: prints the table of cases
 # and outcomes, fails on anything lost, duplicated or leaked. CI runs the bounded form (--quick)

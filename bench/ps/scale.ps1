@@ -1,6 +1,6 @@
 <#
 Throughput with 1, 4 and 8 runspaces in one pwsh process (ForEach-Object -Parallel), each
-importing the module and inviting -Invites times through the in-process transport; one
+importing the module and inviting -Invites times through -Transport (in-process by default); one
 Connect-MgGraph for the process (the connection is process-wide). The sizes alternate in
 -Repeats rounds (1,4,8,1,4,8...). Each runspace warms up, then all start together at a barrier.
 Writes, per size and round, the wall time, every invite's latency (ns), and the CPU time that
@@ -12,13 +12,14 @@ param(
     [int] $Repeats = 2,
     [int] $Warmup = 50,
     [int] $ClockTicks = 100,
+    [ValidateSet('inprocess', 'process')] [string] $Transport = 'inprocess',
     [Parameter(Mandatory)] [string] $OutFile
 )
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 
 Import-Module MgBridge
 $state = Get-BenchState
-Remove-Item Env:MGBRIDGE_TRANSPORT -ErrorAction Ignore
+$env:MGBRIDGE_TRANSPORT = $Transport  # process-wide: every runspace uses it
 Connect-MgGraph -Environment Sandbox -NoWelcome
 $toNs = 1e9 / [System.Diagnostics.Stopwatch]::Frequency
 # CPU seconds (user + system) of a process, from /proc.

@@ -79,6 +79,9 @@ class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     """Serves ``app`` (a Request -> Response function) on ``host``:``port`` over TLS."""
 
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops the SYNs of a client opening many connections at
+    # once (a bulk invite), which then wait a whole second for the retransmission.
+    request_queue_size = socket.SOMAXCONN
     daemon_threads = False
     block_on_close = True  # server_close joins the connection threads
 
