@@ -123,8 +123,8 @@ def _enable_debug_logging(ctx: click.Context) -> None:
 @click.option(
     "--install",
     is_flag=True,
-    help="Also make the module use this Python: record it beside the module and build the "
-    "in-process host (needs the .NET SDK).",
+    help="Also make the module use this Python: record it, and what hosting it needs, beside "
+    "the module.",
 )
 def psmodule_path(install: bool) -> None:
     """Print the folder holding the MgBridge PowerShell module (add it to PSModulePath)."""
@@ -134,6 +134,32 @@ def psmodule_path(install: bool) -> None:
         for line in install_psmodule():
             click.echo(line, err=True)
     click.echo(str(psmodule_root()))
+
+
+@cli.command("doctor")
+@click.option(
+    "--pwsh",
+    metavar="PATH",
+    help="The PowerShell 7.4+ to check (default: pwsh on PATH; powershell.exe, Windows "
+    "PowerShell 5.1, does not count).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as a JSON list.")
+def doctor(pwsh: str | None, as_json: bool) -> None:
+    """Check what decides how the bridge runs: Python, pythonnet, libpython, PowerShell and
+    the module's transport, the sandbox, the cloud. Each warning or problem comes with a fix.
+
+    Exit code 0 when no check finds a problem, 1 otherwise.
+    """
+    from bridge._doctor import doctor as run_doctor
+    from bridge._doctor import format_checks, has_problem
+
+    checks = run_doctor(pwsh)
+    if as_json:
+        _echo_json([check.to_dict() for check in checks])
+    else:
+        click.echo(format_checks(checks))
+    if has_problem(checks):
+        raise SystemExit(1)
 
 
 @cli.command("shim")

@@ -438,6 +438,12 @@ def _transcript_diff(
     return {**result.to_dict(), "text": result.text()}
 
 
+def _doctor(*, powershell: dict[str, Any] | None = None) -> dict[str, Any]:
+    from bridge._doctor import diagnose
+
+    return {"checks": [check.to_dict() for check in diagnose(powershell)]}
+
+
 OPERATIONS: dict[str, Operation] = {
     "hosting_info": _hosting_info,
     "connect": _connect,
@@ -458,6 +464,7 @@ OPERATIONS: dict[str, Operation] = {
     "sandbox_stop": _sandbox_stop,
     "sandbox_request": _sandbox_request,
     "transcript_diff": _transcript_diff,
+    "doctor": _doctor,
 }
 
 # Warnings are always collected: the cmdlets show them with Write-Warning.
