@@ -4,14 +4,14 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-HOST_DLL := psmodule/MgBridge/bin/MgBridge.Host.dll
+RECORDED_PYTHON := psmodule/MgBridge/python-path.txt
 PESTER := .tools/nuget/pester/5.7.1/tools/Pester.psd1
 PWSH_PATH := .tools/pwsh.path
 PWSH = $(shell cat $(PWSH_PATH))
 
-.PHONY: setup demo test test-python test-powershell test-oldest lint format bench reliability genuine-sdk clean
+.PHONY: setup demo test test-python test-powershell test-oldest lint format bench reliability genuine-sdk package clean
 
-setup: $(VENV)/.installed $(PWSH_PATH) $(PESTER) $(HOST_DLL)
+setup: $(VENV)/.installed $(PWSH_PATH) $(PESTER) $(RECORDED_PYTHON)
 
 # The project, editable, with its test and dev tools. Pip's own variables (PIP_NO_INDEX,
 # PIP_FIND_LINKS) choose where packages come from.
@@ -28,10 +28,10 @@ $(PESTER): tools/tools.proj
 	dotnet restore tools/tools.proj --packages .tools/nuget -nologo -v q
 	@touch $@
 
-# The in-process host, compiled against the pythonnet runtime installed in the venv, and the
-# venv's interpreter recorded beside the module: what `mgbridge psmodule-path --install` does
-# for any installation.
-$(HOST_DLL): $(VENV)/.installed psmodule/MgBridge/host/PythonHost.cs psmodule/MgBridge/host/MgBridge.Host.csproj
+# The venv's interpreter recorded beside the module, with what hosting it needs: what `mgbridge
+# psmodule-path --install` does for any installation. (The module compiles its in-process host
+# itself, at first use, into the user's cache folder.)
+$(RECORDED_PYTHON): $(VENV)/.installed
 	$(VENV)/bin/mgbridge psmodule-path --install
 	@touch $@
 
@@ -45,6 +45,13 @@ genuine-sdk: $(GENUINE_MODULE)
 
 $(GENUINE_MODULE): $(PWSH_PATH)
 	MAIN=$(CURDIR) SDK=$(CURDIR)/.tools/genuine-sdk PWSH=$(PWSH) bash $(GENUINE_SDK_SOURCE)/build.sh
+
+# What users install: the wheel (pip install) and the PowerShell modules as a local
+# PSResourceGet repository (Register-PSResourceRepository -Uri dist/psresource; Install-PSResource).
+package: setup
+	$(PY) -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation -w dist .
+	rm -rf dist/psresource
+	$(PWSH) -NoProfile -File scripts/Publish-MgBridgeModule.ps1 -Repository dist/psresource
 
 demo: setup
 	$(PWSH) -NoProfile -File examples/Invoke-Demo.ps1
@@ -90,4 +97,4 @@ reliability: setup
 	$(PY) reliability/run.py $(RELIABILITY_ARGS)
 
 clean:
-	rm -rf $(VENV) .venv-oldest .tools tools/obj psmodule/MgBridge/bin psmodule/MgBridge/host/obj psmodule/MgBridge/python-path.txt
+	rm -rf $(VENV) .venv-oldest .tools tools/obj psmodule/MgBridge/bin psmodule/MgBridge/python-path.txt

@@ -770,11 +770,7 @@ def fig_footprint(report: Report, quick: bool) -> None:
         help_size = sum(m.file_size for m in help_files)
         unpacked = sum(m.file_size for m in members) - help_size
         build_output = [
-            m
-            for m in members
-            if "/bin/" in m.filename
-            or "/obj/" in m.filename
-            or m.filename.endswith("python-path.txt")
+            m for m in members if "/bin/" in m.filename or m.filename.endswith("python-path.txt")
         ]
         target = Path(folder) / "installed"
         subprocess.run(
@@ -832,7 +828,7 @@ def fig_footprint(report: Report, quick: bool) -> None:
             size = sum(m.file_size for m in build_output)
             report.note(
                 f"the wheel carries {len(build_output)} build-output files ({size / 1e3:.0f} kB: "
-                "psmodule/MgBridge/bin, host/obj, python-path.txt) from this checkout"
+                "psmodule/MgBridge/bin, python-path.txt) from this checkout"
             )
         report.data["footprint"] = {
             "wheel": wheel.stat().st_size,

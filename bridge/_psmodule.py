@@ -1,20 +1,17 @@
-"""Makes the bundled PowerShell module ready to host this interpreter.
+"""Makes the bundled PowerShell module find this interpreter without searching.
 
-`mgbridge psmodule-path --install` records this interpreter beside the module (python-path.txt,
-the module's second choice after $env:MGBRIDGE_PYTHON) and compiles the module's small .NET
-host against the Python.Runtime.dll of this interpreter's pythonnet, so the two always match.
+`mgbridge psmodule-path --install` records this interpreter beside the module (python-path.txt)
+and saves what hosting it needs (bin/hostinfo.json), so a new pwsh neither searches for a Python
+nor starts one to ask. The module compiles its small in-process host itself, at first use.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-from bridge._exceptions import BridgeError
-from bridge._hostinfo import find_pythonnet_runtime, report
+from bridge._hostinfo import report
 
 
 def psmodule_root() -> Path:
@@ -24,7 +21,7 @@ def psmodule_root() -> Path:
 
 
 def install_psmodule() -> list[str]:
-    """Records this interpreter and builds the in-process host; returns what was done."""
+    """Records this interpreter and its hosting report beside the module; returns what was done."""
     module = psmodule_root() / "MgBridge"
     done = []
     recorded = module / "python-path.txt"
@@ -41,46 +38,4 @@ def install_psmodule() -> list[str]:
         saved.parent.mkdir(exist_ok=True)
         saved.write_text(info, encoding="utf-8")
         done.append(f"saved what hosting needs in {saved}")
-
-    runtime, version = find_pythonnet_runtime()
-    if runtime is None:
-        raise BridgeError(
-            f"pythonnet is not installed in {sys.executable}; run pip install pythonnet"
-        )
-    host = module / "bin" / "MgBridge.Host.dll"
-    project = module / "host" / "MgBridge.Host.csproj"
-    stamp = module / "bin" / "pythonnet-runtime.txt"
-    built_for = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else ""
-    sources = [project, project.with_name("PythonHost.cs")]
-    fresh = host.is_file() and all(s.stat().st_mtime <= host.stat().st_mtime for s in sources)
-    if fresh and built_for == runtime:
-        return done
-    dotnet = shutil.which("dotnet")
-    if dotnet is None:
-        raise BridgeError(
-            "Building the in-process host needs the .NET SDK (dotnet), which is not on PATH. "
-            "Without it the module uses its process transport."
-        )
-    build = subprocess.run(
-        [
-            dotnet,
-            "build",
-            str(project),
-            "-c",
-            "Release",
-            "-nologo",
-            "-v",
-            "q",
-            f"-p:PythonRuntimeDll={runtime}",
-            "-o",
-            str(host.parent),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if build.returncode != 0:
-        raise BridgeError(f"Building the in-process host failed:\n{build.stdout}{build.stderr}")
-    stamp.write_text(runtime + "\n", encoding="utf-8")
-    done.append(f"built {host} for pythonnet {version}")
     return done

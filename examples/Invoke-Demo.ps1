@@ -17,6 +17,8 @@ Record the Graph requests of the seven examples and of the reads after them (not
 CallFlow.ps1) to this transcript file (JSON Lines, replaced if it exists), through
 $env:MGBRIDGE_RECORD: what the examples put on the wire, to compare with another run's
 (Compare-MgBridgeTranscript, `mgbridge transcript diff`).
+.PARAMETER Installed
+Use the modules installed on PSModulePath (Install-PSResource) instead of this repository's.
 .EXAMPLE
 pwsh -NoProfile -File examples/Invoke-Demo.ps1
 .EXAMPLE
@@ -26,17 +28,20 @@ Also records the examples' requests to demo.jsonl.
 #>
 [CmdletBinding()]
 param(
-    [string] $Transcript
+    [string] $Transcript,
+    [switch] $Installed
 )
 
 $ErrorActionPreference = 'Stop'
 $root = Split-Path -Path $PSScriptRoot -Parent
-$env:PSModulePath = (Join-Path $root 'psmodule' 'compat') + [System.IO.Path]::PathSeparator + $env:PSModulePath
+if (-not $Installed) {
+    $env:PSModulePath = (Join-Path $root 'psmodule' 'compat') + [System.IO.Path]::PathSeparator + $env:PSModulePath
+}
 $stateFolder = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-demo-$PID"
 $env:MGBRIDGE_SANDBOX_STATE = Join-Path $stateFolder 'sandbox.json'
 Import-Module Microsoft.Graph.Authentication
 # The sandbox commands are mgbridge's own, not in the SDK's modules.
-Import-Module (Join-Path $root 'psmodule' 'MgBridge' 'MgBridge.psd1')
+Import-Module $(if ($Installed) { 'MgBridge' } else { Join-Path $root 'psmodule' 'MgBridge' 'MgBridge.psd1' })
 
 $failed = 0
 $recordingBefore = $env:MGBRIDGE_RECORD

@@ -43,8 +43,8 @@ def powershell_available() -> str:
     """Why pwsh cannot host the core here, or "" when it can."""
     if not PWSH.exists():
         return f"no pwsh at {PWSH} (make setup)"
-    if not (REPO / "psmodule" / "MgBridge" / "bin" / "MgBridge.Host.dll").exists():
-        return "the in-process host is not built (make setup)"
+    if not (REPO / "psmodule" / "MgBridge" / "python-path.txt").exists():
+        return "the module has no recorded Python (make setup)"
     try:
         import pythonnet  # noqa: F401
     except ImportError:

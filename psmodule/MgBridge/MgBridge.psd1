@@ -4,8 +4,9 @@
     GUID                 = '5b0f3a52-7f0e-4d3c-9a51-2f6f1f7c8e10'
     Author               = 'mgbridge developers'
     Description          = 'Microsoft Graph calls (/communications/calls) through a light Python core hosted in-process; a drop-in for the Microsoft Graph PowerShell SDK cmdlets.'
-    PowerShellVersion    = '7.4'
-    CompatiblePSEditions = @('Core')
+    # Needs PowerShell 7.4+, but declares 5.1: Windows PowerShell must reach MgBridge.psm1, which
+    # refuses it with a message naming what to use instead (a manifest's refusal names neither).
+    PowerShellVersion    = '5.1'
     FormatsToProcess     = @('MgBridge.format.ps1xml')
     TypesToProcess       = @('MgBridge.types.ps1xml')
     FunctionsToExport    = @(
@@ -125,6 +126,7 @@
         'Get-MgBridgeRuntime'
         'Compare-MgBridgeTranscript'
         'Invoke-MgBridgeInviteBatch'
+        'Install-MgBridgePython'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

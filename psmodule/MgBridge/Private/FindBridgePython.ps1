@@ -3,11 +3,13 @@ function FindBridgePython {
     .SYNOPSIS
     Finds the Python that has mgbridge installed and reports what hosting it needs.
     .DESCRIPTION
-    Candidates, first match wins: $env:MGBRIDGE_PYTHON; the interpreter recorded beside the module
-    at install time (python-path.txt); python3 and python on PATH. The chosen interpreter runs
-    `-m bridge._hostinfo` once, unless it is the recorded one and the install saved its report
-    (bin/hostinfo.json); the report is cached for the whole process (all runspaces), since
-    Python can only be hosted once per process anyway.
+    Tries the candidates of GetBridgePythonCandidates in order; the first that imports mgbridge
+    wins. Its report (`python -m bridge._hostinfo`: libpython, pythonnet, versions) is taken from
+    a saved copy while the files it names exist: the one `mgbridge psmodule-path --install` wrote
+    beside the module, or the one saved in the user's cache the last time a search found it; so a
+    new pwsh usually starts no Python to ask. The report is kept for the whole process (all
+    runspaces), since Python can only be hosted once per process anyway. When none has mgbridge,
+    the error lists what was tried and the one command that installs it.
     #>
     [CmdletBinding()]
     [OutputType([pscustomobject])]
@@ -16,46 +18,46 @@ function FindBridgePython {
     $cached = [AppDomain]::CurrentDomain.GetData('MgBridge.HostInfo')
     if ($cached) { return $cached }
 
-    # The report `mgbridge psmodule-path --install` saved for the interpreter it recorded, while
-    # that interpreter and the files the report names exist: asking again means starting Python,
-    # about 0.25 s of the first call in a new pwsh.
-    $recorded = Join-Path $PSScriptRoot '..' 'python-path.txt'
-    $saved = Join-Path $PSScriptRoot '..' 'bin' 'hostinfo.json'
-    if (-not $env:MGBRIDGE_PYTHON -and (Test-Path -LiteralPath $recorded) -and (Test-Path -LiteralPath $saved)) {
-        $info = try { Get-Content -LiteralPath $saved -Raw | ConvertFrom-Json } catch { $null }
-        $python = (Get-Content -LiteralPath $recorded -TotalCount 1).Trim()
-        if ($info -and $info.executable -eq $python -and (Test-Path -LiteralPath $python -PathType Leaf) -and
-            (-not $info.libpython -or (Test-Path -LiteralPath $info.libpython -PathType Leaf)) -and
-            (-not $info.pythonnet_runtime -or (Test-Path -LiteralPath $info.pythonnet_runtime -PathType Leaf))) {
+    $cacheFile = Join-Path (GetBridgeUserFolder -Kind Cache) 'hostinfo.json'
+    $saved = foreach ($file in (Join-Path $PSScriptRoot '..' 'bin' 'hostinfo.json'), $cacheFile) {
+        if ([System.IO.File]::Exists($file)) { try { [System.IO.File]::ReadAllText($file) | ConvertFrom-Json } catch { } }
+    }
+    $pythons = [System.Collections.Generic.List[string]]::new()
+    $tried = foreach ($candidate in GetBridgePythonCandidates) {
+        if (-not [System.IO.File]::Exists($candidate.Path)) { "$($candidate.Path) (not found)"; continue }
+        $info = $saved | Where-Object {
+            $_.executable -eq $candidate.Path -and -not $candidate.Arguments -and
+            $(foreach ($file in $_.libpython, $_.pythonnet_runtime) { -not $file -or [System.IO.File]::Exists($file) }) -notcontains $false -and
+            (-not $_.bridge_path -or [System.IO.Directory]::Exists($_.bridge_path))
+        } | Select-Object -First 1
+        if (-not $info) {
+            # -P: not the current folder's `bridge`, if it has one, but the installed package.
+            $output = & $candidate.Path @($candidate.Arguments) -P -m bridge._hostinfo 2>$null
+            if ($LASTEXITCODE -eq 0 -and $output) {
+                $text = $output | Select-Object -Last 1
+                $info = $text | ConvertFrom-Json
+                # For the next pwsh; a cache that cannot be written only costs that pwsh a search.
+                try {
+                    $null = [System.IO.Directory]::CreateDirectory((Split-Path $cacheFile))
+                    [System.IO.File]::WriteAllText($cacheFile, $text)
+                } catch { }
+            }
+        }
+        if ($info) {
+            $info | Add-Member -NotePropertyName python_source -NotePropertyValue $candidate.Source -Force
             [AppDomain]::CurrentDomain.SetData('MgBridge.HostInfo', $info)
             return $info
         }
+        if ($candidate.Source -ne 'created by Install-MgBridgePython') { $pythons.Add("$($candidate.Path) $($candidate.Arguments)".TrimEnd()) }
+        "$($candidate.Path) (cannot import bridge)"
     }
-
-    $candidates = [Collections.Generic.List[string]]::new()
-    if ($env:MGBRIDGE_PYTHON) { $candidates.Add($env:MGBRIDGE_PYTHON) }
-    if (-not $env:MGBRIDGE_PYTHON -and (Test-Path -LiteralPath $recorded)) {
-        $candidates.Add((Get-Content -LiteralPath $recorded -TotalCount 1).Trim())
+    $where = if ($tried) { 'Tried: ' + ($tried -join '; ') + '.' } else { 'No Python was found at all.' }
+    $install = if ($pythons.Count) {
+        "Install it with one command: Install-MgBridgePython (a venv of mgbridge's own, made with $($pythons[0])), " +
+        'or install mgbridge into the Python you use (python -m pip install mgbridge) and set $env:MGBRIDGE_PYTHON to it.'
+    } else {
+        $getPython = if ($IsWindows) { 'winget install Python.Python.3.12' } elseif ($IsMacOS) { 'brew install python@3.12' } else { 'sudo apt-get install python3 python3-venv libpython3-dev' }
+        "Install Python 3.11 or newer ($getPython), then run Install-MgBridgePython."
     }
-    if (-not $env:MGBRIDGE_PYTHON) {
-        foreach ($name in 'python3', 'python') {
-            $command = Get-Command -Name $name -CommandType Application -ErrorAction Ignore | Select-Object -First 1
-            if ($command) { $candidates.Add($command.Source) }
-        }
-    }
-
-    $tried = foreach ($python in $candidates) {
-        if (-not (Test-Path -LiteralPath $python -PathType Leaf)) { "$python (not found)"; continue }
-        $output = & $python -m bridge._hostinfo 2>$null
-        if ($LASTEXITCODE -eq 0 -and $output) {
-            $info = $output | Select-Object -Last 1 | ConvertFrom-Json
-            [AppDomain]::CurrentDomain.SetData('MgBridge.HostInfo', $info)
-            return $info
-        }
-        "$python (cannot import bridge)"
-    }
-    $where = if ($tried) { 'Tried: ' + ($tried -join '; ') + '.' } else { 'No python3 or python is on PATH.' }
-    throw [System.IO.FileNotFoundException]::new(
-        "No Python with mgbridge installed was found. $where Install it (pip install mgbridge) and " +
-        'set $env:MGBRIDGE_PYTHON to that interpreter, or run `mgbridge psmodule-path --install`.')
+    throw [System.IO.FileNotFoundException]::new("No Python with mgbridge installed was found. $where $install")
 }

@@ -19,17 +19,19 @@ function SelectBridgeTransport {
             "`$env:MGBRIDGE_TRANSPORT is '$env:MGBRIDGE_TRANSPORT'; use 'inprocess', 'process', or leave it unset.")
     }
     $info = FindBridgePython
-    $transport = if ($wanted -eq 'process') { 'process' } else {
+    $transport, $reason = if ($wanted -eq 'process') { 'process', "`$env:MGBRIDGE_TRANSPORT is 'process'" } else {
         try {
             StartBridgeHost -HostInfo $info
-            'inprocess'
+            'inprocess', 'CPython hosted in this process through pythonnet'
         } catch {
             if ($wanted -eq 'inprocess') { throw }
             Write-Warning "$($_.Exception.Message) Using the process transport instead."
-            'process'
+            [AppDomain]::CurrentDomain.SetData('MgBridge.HostProblem', $_.Exception.Message)
+            'process', "in-process hosting is unavailable: $($_.Exception.Message)"
         }
     }
     # Decided once per process and setting (InvokeBridge reads it directly, to save a call).
+    [AppDomain]::CurrentDomain.SetData("MgBridge.TransportReason=$env:MGBRIDGE_TRANSPORT", $reason)
     [AppDomain]::CurrentDomain.SetData("MgBridge.Transport=$env:MGBRIDGE_TRANSPORT", $transport)
     $transport
 }

@@ -4,8 +4,9 @@ function StartBridgeHost {
     Starts Python inside this pwsh process through pythonnet, once per process.
     .DESCRIPTION
     Loads the Python.Runtime.dll of the pythonnet installed beside mgbridge, then the module's
-    host assembly (bin/MgBridge.Host.dll, compiled against that runtime), and starts CPython with
-    the interpreter's libpython and venv. Throws one error naming everything that is missing.
+    host assembly (compiled against that runtime at first use, see GetBridgeHostAssembly), and
+    starts CPython with the interpreter's libpython and venv. Throws one error naming everything
+    that is missing.
     #>
     [CmdletBinding()]
     [OutputType([void])]
@@ -17,7 +18,6 @@ function StartBridgeHost {
 
     if ('MgBridge.Host.PythonHost' -as [type] -and [MgBridge.Host.PythonHost]::IsStarted) { return }
 
-    $hostAssembly = Join-Path $PSScriptRoot '..' 'bin' 'MgBridge.Host.dll'
     $missing = @(
         if ($PSVersionTable.PSVersion -lt [version]'7.4') {
             "PowerShell 7.4 or newer (this is $($PSVersionTable.PSVersion)): install it from https://aka.ms/powershell"
@@ -28,15 +28,15 @@ function StartBridgeHost {
         if (-not $HostInfo.pythonnet_runtime) {
             "pythonnet in $($HostInfo.executable): run '$($HostInfo.executable) -m pip install pythonnet>=3.1'"
         }
-        if (-not (Test-Path -LiteralPath $hostAssembly)) {
-            "the in-process host ${hostAssembly}: build it with '$($HostInfo.executable) -m bridge psmodule-path --install' (needs the .NET SDK), or use `$env:MGBRIDGE_TRANSPORT = 'process'"
-        }
     )
     if ($missing) {
         throw [System.InvalidOperationException]::new(
             'mgbridge cannot host Python in this process. Missing: ' + ($missing -join '; ') + '.')
     }
 
+    $hostAssembly = try { GetBridgeHostAssembly -HostInfo $HostInfo } catch {
+        throw [System.InvalidOperationException]::new("mgbridge cannot host Python in this process: $($_.Exception.Message).", $_.Exception)
+    }
     Add-Type -LiteralPath $HostInfo.pythonnet_runtime
     Add-Type -LiteralPath $hostAssembly
     # The interpreter path, not PythonHome, selects the venv: CPython finds its pyvenv.cfg.

@@ -7,8 +7,9 @@
     GUID                 = 'a7f3c1de-5b2e-4f0a-9c61-3d8e2b7a4f10'
     Author               = 'mgbridge developers'
     Description          = 'mgbridge drop-in for Microsoft.Graph.Authentication: the sign-in and environment commands, run by the mgbridge Python core.'
-    PowerShellVersion    = '7.4'
-    CompatiblePSEditions = @('Core')
+    # Needs PowerShell 7.4+, but declares 5.1: Windows PowerShell must reach MgBridge.psm1, which
+    # refuses it with a message naming what to use instead (a manifest's refusal names neither).
+    PowerShellVersion    = '5.1'
     NestedModules        = @('../../MgBridge/MgBridge.psd1')
     FunctionsToExport    = @(
         'Connect-MgGraph'

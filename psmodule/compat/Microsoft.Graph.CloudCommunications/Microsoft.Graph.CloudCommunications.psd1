@@ -7,8 +7,9 @@
     GUID                 = 'e5b8d2f4-6a17-4c93-8e0d-1b4f7a9c2d65'
     Author               = 'mgbridge developers'
     Description          = 'mgbridge drop-in for Microsoft.Graph.CloudCommunications: the v1.0 calls commands (/communications/calls), run by the mgbridge Python core.'
-    PowerShellVersion    = '7.4'
-    CompatiblePSEditions = @('Core')
+    # Needs PowerShell 7.4+, but declares 5.1: Windows PowerShell must reach MgBridge.psm1, which
+    # refuses it with a message naming what to use instead (a manifest's refusal names neither).
+    PowerShellVersion    = '5.1'
     # As in the SDK, the calls modules bring the sign-in commands along. By name, not by relative
     # path: module discovery resolves a required module's NestedModules paths against the current
     # folder, which fails under $ErrorActionPreference = 'Stop'.
