@@ -18,40 +18,46 @@ function FindBridgePython {
     $cached = [AppDomain]::CurrentDomain.GetData('MgBridge.HostInfo')
     if ($cached) { return $cached }
 
-    $cacheFile = Join-Path (GetBridgeUserFolder -Kind Cache) 'hostinfo.json'
-    $saved = foreach ($file in (Join-Path $PSScriptRoot '..' 'bin' 'hostinfo.json'), $cacheFile) {
+    $cacheFile = [System.IO.Path]::Combine((GetBridgeUserFolder -Kind Cache), 'hostinfo.json')
+    $saved = foreach ($file in [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($PSScriptRoot), 'bin', 'hostinfo.json'), $cacheFile) {
         if ([System.IO.File]::Exists($file)) { try { [System.IO.File]::ReadAllText($file) | ConvertFrom-Json } catch { } }
     }
-    $pythons = [System.Collections.Generic.List[string]]::new()
-    $tried = foreach ($candidate in GetBridgePythonCandidates) {
-        if (-not [System.IO.File]::Exists($candidate.Path)) { "$($candidate.Path) (not found)"; continue }
-        $info = $saved | Where-Object {
+    $tried = [System.Collections.ArrayList]::new()
+    $pythons = [System.Collections.ArrayList]::new()
+    # Select-Object -First 1 stops the candidates' search at the first Python that has mgbridge.
+    $info = GetBridgePythonCandidates | ForEach-Object {
+        $candidate = $_
+        if (-not [System.IO.File]::Exists($candidate.Path)) { $null = $tried.Add("$($candidate.Path) (not found)"); return }
+        $report = $saved | Where-Object {
             $_.executable -eq $candidate.Path -and -not $candidate.Arguments -and
             $(foreach ($file in $_.libpython, $_.pythonnet_runtime) { -not $file -or [System.IO.File]::Exists($file) }) -notcontains $false -and
             (-not $_.bridge_path -or [System.IO.Directory]::Exists($_.bridge_path))
         } | Select-Object -First 1
-        if (-not $info) {
+        if (-not $report) {
             # -P: not the current folder's `bridge`, if it has one, but the installed package.
             $output = & $candidate.Path @($candidate.Arguments) -P -m bridge._hostinfo 2>$null
             if ($LASTEXITCODE -eq 0 -and $output) {
                 $text = $output | Select-Object -Last 1
-                $info = $text | ConvertFrom-Json
+                $report = $text | ConvertFrom-Json
                 # For the next pwsh; a cache that cannot be written only costs that pwsh a search.
                 try {
-                    $null = [System.IO.Directory]::CreateDirectory((Split-Path $cacheFile))
+                    $null = [System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($cacheFile))
                     [System.IO.File]::WriteAllText($cacheFile, $text)
                 } catch { }
             }
         }
-        if ($info) {
-            $info | Add-Member -NotePropertyName python_source -NotePropertyValue $candidate.Source -Force
-            [AppDomain]::CurrentDomain.SetData('MgBridge.HostInfo', $info)
-            return $info
+        if ($report) {
+            $report | Add-Member -NotePropertyName python_source -NotePropertyValue $candidate.Source -Force
+            return $report
         }
-        if ($candidate.Source -ne 'created by Install-MgBridgePython') { $pythons.Add("$($candidate.Path) $($candidate.Arguments)".TrimEnd()) }
-        "$($candidate.Path) (cannot import bridge)"
+        if ($candidate.Source -ne 'created by Install-MgBridgePython') { $null = $pythons.Add("$($candidate.Path) $($candidate.Arguments)".TrimEnd()) }
+        $null = $tried.Add("$($candidate.Path) (cannot import bridge)")
+    } | Select-Object -First 1
+    if ($info) {
+        [AppDomain]::CurrentDomain.SetData('MgBridge.HostInfo', $info)
+        return $info
     }
-    $where = if ($tried) { 'Tried: ' + ($tried -join '; ') + '.' } else { 'No Python was found at all.' }
+    $where = if ($tried.Count) { 'Tried: ' + ($tried -join '; ') + '.' } else { 'No Python was found at all.' }
     $install = if ($pythons.Count) {
         "Install it with one command: Install-MgBridgePython (a venv of mgbridge's own, made with $($pythons[0])), " +
         'or install mgbridge into the Python you use (python -m pip install mgbridge) and set $env:MGBRIDGE_PYTHON to it.'

@@ -15,10 +15,10 @@ function GetBridgeHostAssembly {
         [pscustomobject] $HostInfo
     )
 
-    $source = [System.IO.File]::ReadAllBytes((Join-Path $PSScriptRoot '..' 'host' 'PythonHost.cs'))
+    $source = [System.IO.File]::ReadAllBytes([System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($PSScriptRoot), 'host', 'PythonHost.cs'))
     $digest = [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData($source)).Substring(0, 12).ToLowerInvariant()
-    $folder = Join-Path (GetBridgeUserFolder -Kind Cache) 'host' "pwsh-$($PSVersionTable.PSVersion)-pythonnet-$($HostInfo.pythonnet_version)-$digest"
-    $assembly = Join-Path $folder 'MgBridge.Host.dll'
+    $folder = [System.IO.Path]::Combine((GetBridgeUserFolder -Kind Cache), 'host', "pwsh-$($PSVersionTable.PSVersion)-pythonnet-$($HostInfo.pythonnet_version)-$digest")
+    $assembly = [System.IO.Path]::Combine($folder, 'MgBridge.Host.dll')
     if ([System.IO.File]::Exists($assembly)) { return $assembly }
 
     $references = [System.IO.Directory]::GetFiles((Join-Path $PSHOME 'ref'), '*.dll')

@@ -24,7 +24,7 @@ function GetBridgePythonCandidates {
         [string] $Root = '',
 
         # The module folder holding python-path.txt.
-        [string] $ModuleFolder = (Join-Path $PSScriptRoot '..')
+        [string] $ModuleFolder = [System.IO.Path]::GetDirectoryName($PSScriptRoot)
     )
 
     $read = if ($Environment) { { param($name) $Environment[$name] } } else { { param($name) [Environment]::GetEnvironmentVariable($name) } }
@@ -33,22 +33,28 @@ function GetBridgePythonCandidates {
     $under = { if ($args[0]) { [System.IO.Path]::Combine([string[]]$args) } }
     # The interpreter inside a venv (or conda environment) folder.
     $inside = if ($windows) { { param($venv) & $under $venv 'Scripts' 'python.exe' } } else { { param($venv) & $under $venv 'bin' 'python' } }
-    $seen = [System.Collections.Generic.HashSet[string]]::new()
-    $found = [System.Collections.Generic.List[pscustomobject]]::new()
+    # Written as found, so that a caller taking the first good one stops the search there.
+    $seen = @{}
     $add = {
         param([string] $Path, [string] $Source, [string[]] $Arguments = @(), [switch] $EvenIfMissing)
-        if ($Path -and ($EvenIfMissing -or [System.IO.File]::Exists($Path)) -and $seen.Add("$Path $Arguments")) {
-            $found.Add([pscustomobject]@{ Path = $Path; Arguments = $Arguments; Source = $Source })
+        if ($Path -and ($EvenIfMissing -or [System.IO.File]::Exists($Path)) -and -not $seen.ContainsKey("$Path $Arguments")) {
+            $seen["$Path $Arguments"] = $true
+            [pscustomobject]@{ Path = $Path; Arguments = $Arguments; Source = $Source }
         }
     }
-    # Matching folders, newest Python first (Python312 before Python39).
+    # Matching folders, newest Python first (Python312 before Python39). Sorted by .NET: the first
+    # Sort-Object of a process costs a quarter of a second.
     $newest = {
         param([string] $Parent, [string] $Pattern)
         if (-not $Parent -or -not [System.IO.Directory]::Exists($Parent)) { return }
-        [System.IO.Directory]::GetDirectories($Parent, $Pattern) | Sort-Object -Descending -Property {
-            $digits = [regex]::Match((Split-Path $_ -Leaf), '(\d+)\.?(\d+)?(?:\.(\d+))?')
-            [version]::new([int]('0' + $digits.Groups[1].Value), [int]('0' + $digits.Groups[2].Value), [int]('0' + $digits.Groups[3].Value))
-        }
+        $folders = [System.IO.Directory]::GetDirectories($Parent, $Pattern)
+        $versions = [version[]]@(foreach ($folder in $folders) {
+                $digits = [regex]::Match([System.IO.Path]::GetFileName($folder), '(\d+)\.?(\d+)?(?:\.(\d+))?').Groups
+                [version]::new([int]('0' + $digits[1].Value), [int]('0' + $digits[2].Value), [int]('0' + $digits[3].Value))
+            })
+        [array]::Sort($versions, $folders)
+        [array]::Reverse($folders)
+        $folders
     }
     $homeFolder = if ($windows) { & $read 'USERPROFILE' } else { & $read 'HOME' }
     if (-not $homeFolder -and -not $Environment) { $homeFolder = [Environment]::GetFolderPath('UserProfile') }
@@ -56,13 +62,13 @@ function GetBridgePythonCandidates {
 
     $explicit = & $read 'MGBRIDGE_PYTHON'
     # An explicit choice is the only one: a wrong setting must fail, not find another Python.
-    if ($explicit) { & $add $explicit '$env:MGBRIDGE_PYTHON' -EvenIfMissing; return $found }
+    if ($explicit) { & $add $explicit '$env:MGBRIDGE_PYTHON' -EvenIfMissing; return }
     foreach ($variable in 'VIRTUAL_ENV', 'CONDA_PREFIX') {
         $environmentFolder = & $read $variable
         $python = if ($variable -eq 'CONDA_PREFIX' -and $windows) { & $under $environmentFolder 'python.exe' } else { & $inside $environmentFolder }
         & $add $python "the active environment (`$env:$variable)"
     }
-    $recorded = Join-Path $ModuleFolder 'python-path.txt'
+    $recorded = [System.IO.Path]::Combine($ModuleFolder, 'python-path.txt')
     if ([System.IO.File]::Exists($recorded)) {
         & $add ([System.IO.File]::ReadAllLines($recorded)[0].Trim()) 'recorded beside the module (mgbridge psmodule-path --install)'
     }
@@ -117,5 +123,4 @@ function GetBridgePythonCandidates {
         if ($windows) { & $under $_ 'python.exe' } else { & $under $_ 'bin' 'python3' }
     })
     foreach ($python in $installs) { & $add $python 'a common install folder' }
-    $found
 }
