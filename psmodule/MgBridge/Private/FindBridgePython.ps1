@@ -18,21 +18,35 @@ function FindBridgePython {
     $cached = [AppDomain]::CurrentDomain.GetData('MgBridge.HostInfo')
     if ($cached) { return $cached }
 
-    $cacheFile = [System.IO.Path]::Combine((GetBridgeUserFolder -Kind Cache), 'hostinfo.json')
-    $saved = foreach ($file in [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($PSScriptRoot), 'bin', 'hostinfo.json'), $cacheFile) {
-        if ([System.IO.File]::Exists($file)) { try { [System.IO.File]::ReadAllText($file) | ConvertFrom-Json } catch { } }
+    # A saved report answers for an interpreter while the files it names exist.
+    $usable = {
+        $entry, $python = $args
+        $entry.executable -eq $python -and
+        (-not $entry.libpython -or [System.IO.File]::Exists($entry.libpython)) -and
+        (-not $entry.pythonnet_runtime -or [System.IO.File]::Exists($entry.pythonnet_runtime)) -and
+        (-not $entry.bridge_path -or [System.IO.Directory]::Exists($entry.bridge_path))
     }
+    $moduleFolder = [System.IO.Path]::GetDirectoryName($PSScriptRoot)
+    $recorded = [System.IO.Path]::Combine($moduleFolder, 'python-path.txt')
+    $besideModule = [System.IO.Path]::Combine($moduleFolder, 'bin', 'hostinfo.json')
+    $saved = @(if ([System.IO.File]::Exists($besideModule)) { try { [System.IO.File]::ReadAllText($besideModule) | ConvertFrom-Json } catch { } })
+    # Without $env:MGBRIDGE_PYTHON or an active environment, the recorded interpreter is the first
+    # candidate: its saved report answers without a search (a checkout, or pip install + --install).
+    if (-not ($env:MGBRIDGE_PYTHON -or $env:VIRTUAL_ENV -or $env:CONDA_PREFIX) -and $saved -and [System.IO.File]::Exists($recorded) -and
+        (& $usable $saved[0] ([System.IO.File]::ReadAllLines($recorded)[0].Trim()))) {
+        $saved[0].psobject.Properties.Add([psnoteproperty]::new('python_source', 'recorded beside the module (mgbridge psmodule-path --install)'))
+        [AppDomain]::CurrentDomain.SetData('MgBridge.HostInfo', $saved[0])
+        return $saved[0]
+    }
+    $cacheFile = [System.IO.Path]::Combine((GetBridgeUserFolder -Kind Cache), 'hostinfo.json')
+    if ([System.IO.File]::Exists($cacheFile)) { try { $saved += [System.IO.File]::ReadAllText($cacheFile) | ConvertFrom-Json } catch { } }
     $tried = [System.Collections.ArrayList]::new()
     $pythons = [System.Collections.ArrayList]::new()
     # Select-Object -First 1 stops the candidates' search at the first Python that has mgbridge.
     $info = GetBridgePythonCandidates | ForEach-Object {
         $candidate = $_
         if (-not [System.IO.File]::Exists($candidate.Path)) { $null = $tried.Add("$($candidate.Path) (not found)"); return }
-        $report = $saved | Where-Object {
-            $_.executable -eq $candidate.Path -and -not $candidate.Arguments -and
-            $(foreach ($file in $_.libpython, $_.pythonnet_runtime) { -not $file -or [System.IO.File]::Exists($file) }) -notcontains $false -and
-            (-not $_.bridge_path -or [System.IO.Directory]::Exists($_.bridge_path))
-        } | Select-Object -First 1
+        $report = if (-not $candidate.Arguments) { foreach ($entry in $saved) { if (& $usable $entry $candidate.Path) { $entry; break } } }
         if (-not $report) {
             # -P: not the current folder's `bridge`, if it has one, but the installed package.
             $output = & $candidate.Path @($candidate.Arguments) -P -m bridge._hostinfo 2>$null
@@ -47,7 +61,7 @@ function FindBridgePython {
             }
         }
         if ($report) {
-            $report | Add-Member -NotePropertyName python_source -NotePropertyValue $candidate.Source -Force
+            $report.psobject.Properties.Add([psnoteproperty]::new('python_source', $candidate.Source))
             return $report
         }
         if ($candidate.Source -ne 'created by Install-MgBridgePython') { $null = $pythons.Add("$($candidate.Path) $($candidate.Arguments)".TrimEnd()) }

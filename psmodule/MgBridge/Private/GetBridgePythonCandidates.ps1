@@ -27,27 +27,30 @@ function GetBridgePythonCandidates {
         [string] $ModuleFolder = [System.IO.Path]::GetDirectoryName($PSScriptRoot)
     )
 
-    $read = if ($Environment) { { param($name) $Environment[$name] } } else { { param($name) [Environment]::GetEnvironmentVariable($name) } }
+    # The helpers below take $args, not param blocks: binding those costs the first call of a
+    # process (this one's) tens of milliseconds.
+    $read = if ($Environment) { { $Environment[$args[0]] } } else { { [Environment]::GetEnvironmentVariable($args[0]) } }
     $windows = $Platform -eq 'Windows'
     # A path under a folder, or nothing when the folder is unknown (an unset variable).
     $under = { if ($args[0]) { [System.IO.Path]::Combine([string[]]$args) } }
     # The interpreter inside a venv (or conda environment) folder.
-    $inside = if ($windows) { { param($venv) & $under $venv 'Scripts' 'python.exe' } } else { { param($venv) & $under $venv 'bin' 'python' } }
+    $inside = if ($windows) { { & $under $args[0] 'Scripts' 'python.exe' } } else { { & $under $args[0] 'bin' 'python' } }
     # Written as found, so that a caller taking the first good one stops the search there.
     $seen = @{}
+    # Path, why it is a candidate, its arguments ('-3' for py), $true to list it even if missing.
     $add = {
-        param([string] $Path, [string] $Source, [string[]] $Arguments = @(), [switch] $EvenIfMissing)
-        if ($Path -and ($EvenIfMissing -or [System.IO.File]::Exists($Path)) -and -not $seen.ContainsKey("$Path $Arguments")) {
-            $seen["$Path $Arguments"] = $true
-            [pscustomobject]@{ Path = $Path; Arguments = $Arguments; Source = $Source }
+        $path, $source, $arguments, $evenIfMissing = $args
+        if ($path -and ($evenIfMissing -or [System.IO.File]::Exists($path)) -and -not $seen.ContainsKey("$path $arguments")) {
+            $seen["$path $arguments"] = $true
+            [pscustomobject]@{ Path = $path; Arguments = $(if ($arguments) { [string[]]$arguments } else { @() }); Source = $source }
         }
     }
     # Matching folders, newest Python first (Python312 before Python39). Sorted by .NET: the first
     # Sort-Object of a process costs a quarter of a second.
     $newest = {
-        param([string] $Parent, [string] $Pattern)
-        if (-not $Parent -or -not [System.IO.Directory]::Exists($Parent)) { return }
-        $folders = [System.IO.Directory]::GetDirectories($Parent, $Pattern)
+        $parent, $pattern = $args
+        if (-not $parent -or -not [System.IO.Directory]::Exists($parent)) { return }
+        $folders = [System.IO.Directory]::GetDirectories($parent, $pattern)
         $versions = [version[]]@(foreach ($folder in $folders) {
                 $digits = [regex]::Match([System.IO.Path]::GetFileName($folder), '(\d+)\.?(\d+)?(?:\.(\d+))?').Groups
                 [version]::new([int]('0' + $digits[1].Value), [int]('0' + $digits[2].Value), [int]('0' + $digits[3].Value))
@@ -62,7 +65,7 @@ function GetBridgePythonCandidates {
 
     $explicit = & $read 'MGBRIDGE_PYTHON'
     # An explicit choice is the only one: a wrong setting must fail, not find another Python.
-    if ($explicit) { & $add $explicit '$env:MGBRIDGE_PYTHON' -EvenIfMissing; return }
+    if ($explicit) { & $add $explicit '$env:MGBRIDGE_PYTHON' $null $true; return }
     foreach ($variable in 'VIRTUAL_ENV', 'CONDA_PREFIX') {
         $environmentFolder = & $read $variable
         $python = if ($variable -eq 'CONDA_PREFIX' -and $windows) { & $under $environmentFolder 'python.exe' } else { & $inside $environmentFolder }

@@ -10,11 +10,12 @@ function GetBridgeUserFolder {
     Platform and environment can be given, so the rules are tested for every platform here.
     #>
     [OutputType([string])]
+    # Plain parameters (no validation attributes): this runs in the first call of every process.
     param(
-        [ValidateSet('Cache', 'Data')]
+        # 'Cache' or 'Data'.
         [string] $Kind,
 
-        [ValidateSet('Windows', 'MacOS', 'Linux')]
+        # 'Windows', 'MacOS' or 'Linux'.
         [string] $Platform = $(if ($IsWindows) { 'Windows' } elseif ($IsMacOS) { 'MacOS' } else { 'Linux' }),
 
         # Variables to read instead of the process environment (HOME, LOCALAPPDATA, XDG_*).

@@ -193,15 +193,29 @@ Describe 'When no Python has mgbridge' {
 }
 
 Describe 'Windows PowerShell 5.1' {
-    It 'is refused with a message naming pwsh and how to install it' {
-        $refusal = { & $script:Module { AssertSupportedPowerShell -VersionTable @{ PSEdition = 'Desktop'; PSVersion = [version]'5.1.22621.4391' } } }
-        $refusal | Should -Throw -ExpectedMessage 'mgbridge needs PowerShell 7.4 or newer (pwsh); this is Windows PowerShell (powershell.exe) 5.1.22621.4391. Install PowerShell 7 (winget install Microsoft.PowerShell*then run the script with pwsh*'
+    BeforeAll {
+        # The check at the top of MgBridge.psm1, run against stand-ins for $PSVersionTable (a
+        # constant that no test can replace).
+        $psm1 = Join-Path (Split-Path (Get-ModuleManifestPath)) 'MgBridge.psm1'
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile($psm1, [ref]$null, [ref]$null)
+        $script:Check = $ast.EndBlock.Statements[0]
+        $script:Refusal = [scriptblock]::Create('param($VersionTable) ' + $script:Check.Extent.Text.Replace('$PSVersionTable', '$VersionTable'))
     }
 
-    It 'refuses PowerShell 7.2 too, and accepts 7.4' {
-        { & $script:Module { AssertSupportedPowerShell -VersionTable @{ PSEdition = 'Core'; PSVersion = [version]'7.2.0' } } } |
-            Should -Throw -ExpectedMessage '*this is PowerShell 7.2.0*'
-        { & $script:Module { AssertSupportedPowerShell -VersionTable @{ PSEdition = 'Core'; PSVersion = [version]'7.4.0' } } } | Should -Not -Throw
+    It 'is refused with a message naming pwsh and how to install it' {
+        { & $script:Refusal @{ PSEdition = 'Desktop'; PSVersion = [version]'5.1.22621.4391' } } |
+            Should -Throw -ExpectedMessage 'mgbridge needs PowerShell 7.4 or newer (pwsh); this is Windows PowerShell (powershell.exe) 5.1.22621.4391. Install PowerShell 7 (winget install Microsoft.PowerShell*then run the script with pwsh*'
+    }
+
+    It 'refuses PowerShell 7.2 too, and accepts 7.4 and 8.0' {
+        { & $script:Refusal @{ PSEdition = 'Core'; PSVersion = [version]'7.2.0' } } | Should -Throw -ExpectedMessage '*this is PowerShell 7.2.0*'
+        { & $script:Refusal @{ PSEdition = 'Core'; PSVersion = [version]'7.4.0' } } | Should -Not -Throw
+        { & $script:Refusal @{ PSEdition = 'Core'; PSVersion = [version]'8.0.0' } } | Should -Not -Throw
+    }
+
+    It 'checks before loading any file' {
+        $script:Check | Should -BeOfType ([System.Management.Automation.Language.IfStatementAst])
+        $script:Check.Extent.Text | Should -Match '^if \(\$PSVersionTable\.PSEdition'
     }
 
     It 'reaches that message: <Name> lets Windows PowerShell load MgBridge.psm1' -TestCases @(
@@ -210,11 +224,5 @@ Describe 'Windows PowerShell 5.1' {
         $data = Import-PowerShellDataFile -LiteralPath $Path
         [version]$data.PowerShellVersion | Should -BeLessOrEqual ([version]'5.1')
         if ($data.ContainsKey('CompatiblePSEditions')) { $data.CompatiblePSEditions | Should -Contain 'Desktop' }
-    }
-
-    It 'checks before loading anything Windows PowerShell could not parse' {
-        $lines = Get-Content -LiteralPath (Join-Path (Split-Path (Get-ModuleManifestPath)) 'MgBridge.psm1') | Where-Object { $_ -and $_ -notmatch '^\s*#' }
-        $lines[0] | Should -Match 'AssertSupportedPowerShell.ps1'
-        $lines[1] | Should -BeExactly 'AssertSupportedPowerShell -VersionTable $PSVersionTable'
     }
 }
