@@ -31,8 +31,10 @@ $registered = $null
 $modulePath = $env:PSModulePath
 $repositoryFolder = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Repository)
 $null = New-Item -ItemType Directory -Path $staging
-# From the staging folder, where PSResourceGet's NuGet client may leave a NuGet.Config.
-Push-Location -LiteralPath $staging
+# Publish-PSResource leaves a NuGet/NuGet.Config in the process's working directory: the staging
+# folder's, then, not the caller's.
+$workingDirectory = [System.Environment]::CurrentDirectory
+[System.Environment]::CurrentDirectory = $staging
 try {
     if (Get-PSResourceRepository -Name $Repository -ErrorAction Ignore) {
         $target = $Repository
@@ -78,7 +80,7 @@ try {
         }
     }
 } finally {
-    Pop-Location
+    [System.Environment]::CurrentDirectory = $workingDirectory
     $env:PSModulePath = $modulePath
     if ($registered) { Unregister-PSResourceRepository -Name $registered }
     Remove-Item -Recurse -Force -ErrorAction Ignore -LiteralPath $staging

@@ -67,7 +67,7 @@ Describe 'A new user''s installation: Install-PSResource, no .NET SDK, a fresh h
         # What users download: the wheel, and the modules in a PSResourceGet repository.
         & $script:Python -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation -w $wheels $script:Root
         $script:Wheel = (Get-ChildItem -LiteralPath $wheels -Filter 'mgbridge-*.whl').FullName
-        $script:Published = Invoke-FreshPwsh -Environment @{ HOME = $work } -Script "Set-Location '$work'; & '$(Join-Path $script:Root 'scripts' 'Publish-MgBridgeModule.ps1')' -Repository '$script:Repository'"
+        $script:Published = Invoke-FreshPwsh -Environment @{ HOME = $work } -Script "& '$(Join-Path $script:Root 'scripts' 'Publish-MgBridgeModule.ps1')' -Repository '$script:Repository'"
 
         # The system's programs, without dotnet: the .NET SDK is not on PATH.
         foreach ($folder in '/usr/local/bin', '/usr/bin', '/bin') {
@@ -85,7 +85,6 @@ Describe 'A new user''s installation: Install-PSResource, no .NET SDK, a fresh h
         $basePython = & $script:Python -c 'import sys; print(sys._base_executable)'
         $script:Installed = Invoke-FreshPwsh -Environment $script:User -Script (@(
                 '$ErrorActionPreference = "Stop"'
-                "Set-Location '$work'"
                 "Register-PSResourceRepository -Name Local -Uri '$script:Repository' -Trusted"
                 'Install-PSResource -Name Microsoft.Graph.Beta.CloudCommunications -Repository Local -Scope CurrentUser'
                 "Install-MgBridgePython -Python '$basePython' -Source $(($script:Wheelhouse | ForEach-Object { "'$_'" }) -join ', ') -Package '$script:Wheel' | ConvertTo-Json -Compress"
