@@ -40,6 +40,8 @@ PROBLEMS: dict[str, str] = {
         "`mgbridge doctor`: the sandbox's state file names a sandbox that does not answer"
     ),
     "python-not-found": "No Python with mgbridge installed was found",
+    "drop-ins-missing": "`mgbridge doctor`: the drop-in modules are not installed",
+    "sdk-module-first": "`mgbridge doctor`: the SDK's own module comes first on PSModulePath",
 }
 
 STATUSES = ("ok", "info", "warning", "problem")
@@ -174,6 +176,10 @@ def _powershell_checks(facts: Mapping[str, Any], executable: str | None = None) 
         Check("PowerShell module", "ok", module + (f"; Python: {source}" if source else ""))
     )
 
+    drop_ins = facts.get("drop_ins")
+    if drop_ins is not None:
+        checks.append(_drop_ins_check(drop_ins))
+
     transport = str(facts.get("transport") or "")
     reason = str(facts.get("transport_reason") or "no reason given")
     assembly = facts.get("host_assembly")
@@ -210,6 +216,40 @@ def _powershell_checks(facts: Mapping[str, Any], executable: str | None = None) 
             )
         )
     return checks
+
+
+def _drop_ins_check(drop_ins: list[Mapping[str, Any]]) -> Check:
+    """What `Import-Module Microsoft.Graph...` loads: mgbridge's drop-ins, the SDK's, or none."""
+    sdk = [d for d in drop_ins if d.get("path") and not d.get("mgbridge")]
+    if sdk:
+        found = "; ".join(f"{d['name']} {d.get('version')} at {d['path']}" for d in sdk)
+        return _problem(
+            "sdk-module-first",
+            "Drop-in modules",
+            f"the SDK's own module would load: {found}",
+            "uninstall the SDK's module from this PSModulePath (Uninstall-PSResource <name>) or "
+            "put mgbridge's drop-ins first; the two cannot share a session",
+        )
+    missing = [str(d.get("name")) for d in drop_ins if not d.get("path")]
+    installed = [d for d in drop_ins if d.get("path")]
+    # Sign-in and one of the calls modules (beta or v1.0) is what a script needs.
+    usable = any(d.get("name") == "Microsoft.Graph.Authentication" for d in installed) and any(
+        "CloudCommunications" in str(d.get("name")) for d in installed
+    )
+    if not usable:
+        return _problem(
+            "drop-ins-missing",
+            "Drop-in modules",
+            "not on PSModulePath: " + ", ".join(missing),
+            "Install-PSResource Microsoft.Graph.Beta.CloudCommunications -Repository <yours> "
+            "(brings the others), or put the compat folder of `mgbridge psmodule-path` first on "
+            "PSModulePath",
+            status="warning",
+        )
+    detail = "; ".join(f"{d['name']} {d.get('version')}" for d in installed)
+    if missing:
+        detail += " (not installed: " + ", ".join(missing) + ")"
+    return Check("Drop-in modules", "ok", detail)
 
 
 # -- the sandbox and the cloud ------------------------------------------------------------------

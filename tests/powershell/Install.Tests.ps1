@@ -93,11 +93,13 @@ Describe 'A new user''s installation: Install-PSResource, no .NET SDK, a fresh h
             ) -join "`n")
         $demo = Join-Path $script:Root 'examples' 'Invoke-Demo.ps1'
         $script:Demo = Invoke-FreshPwsh -Environment $script:User -Script (
-            "& '$demo' -Installed; `$code = `$LASTEXITCODE; 'RUNTIME ' + (Get-MgBridgeRuntime | ConvertTo-Json -Compress); 'CHECKS ' + (Get-MgBridgeRuntime -Check | ConvertTo-Json -Compress -AsArray); exit `$code")
+            "& '$demo' -Installed; `$code = `$LASTEXITCODE; 'RUNTIME ' + (Get-MgBridgeRuntime | ConvertTo-Json -Compress); 'CHECKS ' + (Get-MgBridgeRuntime -Check | ConvertTo-Json -Compress -AsArray); " +
+            "`$doctor = & (Get-MgBridgeRuntime).Executable -m bridge doctor --pwsh '$(Join-Path $PSHOME 'pwsh')' --json; 'DOCTOR ' + `$LASTEXITCODE + ' ' + (`$doctor -join ''); exit `$code")
         $line = ($script:Demo.Output -split "`n") -match '^RUNTIME ' | Select-Object -Last 1
         $script:Runtime = if ($line) { $line.Substring(8) | ConvertFrom-Json }
         $line = ($script:Demo.Output -split "`n") -match '^CHECKS ' | Select-Object -Last 1
         $script:Checks = if ($line) { $line.Substring(7) | ConvertFrom-Json }
+        $script:Doctor = ($script:Demo.Output -split "`n") -match '^DOCTOR ' | Select-Object -Last 1
     }
 
     BeforeEach {
@@ -133,5 +135,13 @@ Describe 'A new user''s installation: Install-PSResource, no .NET SDK, a fresh h
         $script:Runtime.HostAssembly | Should -BeLike (Join-Path $script:Home_ '.cache' 'mgbridge' 'host' '*' 'MgBridge.Host.dll')
         $script:Checks.Name | Should -Contain 'In-process host'
         @($script:Checks | Where-Object Status -EQ 'problem') | Should -BeNullOrEmpty
+        ($script:Checks | Where-Object Name -EQ 'Drop-in modules').Status | Should -Be 'ok'
+    }
+
+    It 'passes mgbridge doctor, which finds the same in-process host' {
+        $script:Doctor | Should -Match '^DOCTOR 0 '
+        $checks = $script:Doctor.Substring(9) | ConvertFrom-Json
+        @($checks | Where-Object status -EQ 'problem') | Should -BeNullOrEmpty
+        ($checks | Where-Object name -EQ 'In-process host').detail | Should -Be $script:Runtime.HostAssembly
     }
 }

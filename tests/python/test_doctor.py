@@ -297,6 +297,51 @@ def test_process_transport_without_a_host_problem_is_still_a_warning() -> None:
     assert named["Transport"].status == "warning"
 
 
+def _drop_in(name: str, path: str | None, mgbridge: bool = True) -> dict[str, Any]:
+    return {"name": name, "version": "2.35.0" if path else "", "path": path, "mgbridge": mgbridge}
+
+
+NAMES = (
+    "Microsoft.Graph.Authentication",
+    "Microsoft.Graph.Beta.CloudCommunications",
+    "Microsoft.Graph.CloudCommunications",
+)
+
+
+def test_drop_ins_of_mgbridge_are_ok() -> None:
+    facts = {**FACTS, "drop_ins": [_drop_in(n, f"/m/{n}/{n}.psd1") for n in NAMES]}
+    check = by_name(diagnose(facts))["Drop-in modules"]
+    assert check.status == "ok"
+    assert "Microsoft.Graph.Beta.CloudCommunications 2.35.0" in check.detail
+
+
+def test_drop_ins_missing_are_a_warning_naming_them() -> None:
+    drop_ins = [_drop_in(NAMES[0], "/m/a.psd1"), _drop_in(NAMES[1], None), _drop_in(NAMES[2], None)]
+    check = by_name(diagnose({**FACTS, "drop_ins": drop_ins}))["Drop-in modules"]
+    assert (check.status, check.symptom) == ("warning", PROBLEMS["drop-ins-missing"])
+    assert check.detail == f"not on PSModulePath: {NAMES[1]}, {NAMES[2]}"
+    assert check.fix is not None and "Install-PSResource" in check.fix
+
+
+def test_sign_in_and_one_calls_module_are_enough() -> None:
+    drop_ins = [
+        _drop_in(NAMES[0], "/m/a.psd1"),
+        _drop_in(NAMES[1], "/m/b.psd1"),
+        _drop_in(NAMES[2], None),
+    ]
+    check = by_name(diagnose({**FACTS, "drop_ins": drop_ins}))["Drop-in modules"]
+    assert check.status == "ok"
+    assert check.detail.endswith(f"(not installed: {NAMES[2]})")
+
+
+def test_the_sdks_own_module_first_is_a_problem_naming_where_it_is() -> None:
+    drop_ins = [_drop_in(n, f"/m/{n}.psd1") for n in NAMES]
+    drop_ins[1] = _drop_in(NAMES[1], "/sdk/Beta.psd1", mgbridge=False)
+    check = by_name(diagnose({**FACTS, "drop_ins": drop_ins}))["Drop-in modules"]
+    assert (check.status, check.symptom) == ("problem", PROBLEMS["sdk-module-first"])
+    assert "/sdk/Beta.psd1" in check.detail
+
+
 # -- the sandbox --------------------------------------------------------------------------------
 
 

@@ -55,6 +55,14 @@ function Get-MgBridgeRuntime {
         host_problem     = [AppDomain]::CurrentDomain.GetData('MgBridge.HostProblem')
         python_source    = $info.python_source
     }
+    if ($Facts -or $Check) {
+        # The modules an unchanged script's Import-Module would load: mgbridge's drop-ins, the
+        # SDK's own, or none (listing PSModulePath takes a while: only for checks).
+        $powershell['drop_ins'] = @(foreach ($name in 'Microsoft.Graph.Authentication', 'Microsoft.Graph.Beta.CloudCommunications', 'Microsoft.Graph.CloudCommunications') {
+                $found = Get-Module -ListAvailable -Name $name | Select-Object -First 1
+                [ordered]@{ name = $name; version = "$($found.Version)"; path = $found.Path; mgbridge = [bool]($found -and $found.Tags -contains 'mgbridge') }
+            })
+    }
     if ($Facts) { return [pscustomobject]$powershell }
 
     $reply = if ($Check) { InvokeBridge -Operation 'doctor' -Arguments @{ powershell = $powershell } } else { InvokeBridge -Operation 'hosting_info' }
