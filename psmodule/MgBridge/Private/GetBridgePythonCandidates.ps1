@@ -9,12 +9,13 @@ function GetBridgePythonCandidates {
     Store's python.exe alias, which opens the Store); then common install folders: python.org
     and per-user installs on Windows, framework builds and Homebrew on macOS, pyenv everywhere.
     Only files that exist are listed, except $env:MGBRIDGE_PYTHON, which when set is the only
-    candidate, even when missing. Platform, environment and file-system root can be given, so the rules are tested
-    for every platform on a simulated file tree.
+    candidate, even when missing. Platform, environment and file-system root can be given, so
+    the rules are tested for every platform on a simulated file tree.
     #>
     [OutputType([pscustomobject])]
+    # Plain parameters (no validation attributes): this runs in the first call of a process.
     param(
-        [ValidateSet('Windows', 'MacOS', 'Linux')]
+        # 'Windows', 'MacOS' or 'Linux'.
         [string] $Platform = $(if ($IsWindows) { 'Windows' } elseif ($IsMacOS) { 'MacOS' } else { 'Linux' }),
 
         # Variables to read instead of the process environment.
@@ -35,9 +36,9 @@ function GetBridgePythonCandidates {
     $under = { if ($args[0]) { [System.IO.Path]::Combine([string[]]$args) } }
     # The interpreter inside a venv (or conda environment) folder.
     $inside = if ($windows) { { & $under $args[0] 'Scripts' 'python.exe' } } else { { & $under $args[0] 'bin' 'python' } }
-    # Written as found, so that a caller taking the first good one stops the search there.
     $seen = @{}
     # Path, why it is a candidate, its arguments ('-3' for py), $true to list it even if missing.
+    # Written as found, so that a caller taking the first good one stops the search there.
     $add = {
         $path, $source, $arguments, $evenIfMissing = $args
         if ($path -and ($evenIfMissing -or [System.IO.File]::Exists($path)) -and -not $seen.ContainsKey("$path $arguments")) {
