@@ -437,11 +437,11 @@ def fig_layers(sandbox: SandboxProcess, report: Report, quick: bool, env: dict[s
 
     # What the slices leave out, from the medians (an estimate: medians do not add up exactly).
     derived = {
-        "= hand-off to the call's worker thread and back (raw invite round trip - dispatch)": (
+        "= the host's boundary: GIL, arguments, reply text (raw invite round trip - dispatch)": (
             median("- host round trip, invite (raw)")
             - median("Python: _entry.dispatch(invite), same thread")
         ),
-        "= the rest: InvokeParticipantInvite, InvokeCallsCommand, ShouldProcess, InvokeGraphCommand"
+        "= the rest: InvokeCallsCommand, ShouldProcess, InvokeGraphCommand"
         " (whole - binding - body to data - InvokeBridge - output object)": whole
         - median("binding of the public cmdlet (empty body)")
         - median("body to data ([MgBridge.Host.Values]::ToData)")

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from bridge import _interrupt
 from bridge._exceptions import AuthError, BodyError, BridgeError
 from bridge._version import __version__
 
@@ -497,18 +498,26 @@ _active_levels: list[int] = []
 _level_before = logging.NOTSET
 _logger = logging.getLogger("bridge")
 # Each thread's collector, kept between its calls: making a logging.Handler registers it
-# module-wide under logging's lock, which every call would otherwise pay for.
-_collectors = threading.local()
+# module-wide under logging's lock, which every call would otherwise pay for. Kept by thread id,
+# not in a threading.local: the host's calls come from PowerShell threads whose Python thread
+# state (and with it a threading.local) lasts one call.
+_idle_collectors: dict[int, _ThreadLogCollector] = {}
 
 
 def _thread_collector(level: int) -> _ThreadLogCollector:
-    collector: _ThreadLogCollector | None = getattr(_collectors, "idle", None)
+    # Popped while in use: a nested call on this thread gets a collector of its own.
+    collector = _idle_collectors.pop(threading.get_ident(), None)
     if collector is None:
         return _ThreadLogCollector(level)
-    _collectors.idle = None  # in use: a nested call on this thread gets a collector of its own
     collector.setLevel(level)
     collector.lines = []
     return collector
+
+
+def _keep_collector(collector: _ThreadLogCollector) -> None:
+    if len(_idle_collectors) >= 256:  # threads come and go: keep only recent ones
+        _idle_collectors.clear()
+    _idle_collectors[collector.thread] = collector
 
 
 @contextmanager
@@ -523,7 +532,7 @@ def _collect_log(wanted: str | None) -> Iterator[list[dict[str, str]]]:
             yield collector.lines
         finally:
             logger.removeHandler(collector)
-            _collectors.idle = collector
+            _keep_collector(collector)
         return
     # The logger's own level gates records before any handler sees them; it is lowered only
     # while some call collects verbose or debug lines, so other calls pay nothing for them.
@@ -537,7 +546,7 @@ def _collect_log(wanted: str | None) -> Iterator[list[dict[str, str]]]:
         yield collector.lines
     finally:
         logger.removeHandler(collector)
-        _collectors.idle = collector
+        _keep_collector(collector)
         with _levels_lock:
             _active_levels.remove(level)
             logger.setLevel(min(_active_levels, default=_level_before))
@@ -551,9 +560,17 @@ def _apply_environment(env: dict[str, str | None]) -> None:
             os.environ[name] = value
 
 
-def dispatch(request_json: str) -> str:
-    """Runs one request and returns its JSON reply; never raises."""
+# The in-process host's watcher calls this when PowerShell stops a running call.
+stop = _interrupt.stop
+
+
+def dispatch(request_json: str, stop_token: int | None = None) -> str:
+    """Runs one request and returns its JSON reply; never raises.
+
+    ``stop_token`` names the call for `bridge._interrupt.stop` (the in-process host's watcher).
+    """
     log: list[dict[str, str]] = []
+    opened = _interrupt.enter(stop_token)
     try:
         request = json.loads(request_json)
         _apply_environment(request.get("env") or {})
@@ -566,7 +583,7 @@ def dispatch(request_json: str) -> str:
         reply: dict[str, Any] = {"ok": True, "result": result}
     except BridgeError as exc:
         reply = {"ok": False, "error": exc.to_dict()}
-    except BaseException as exc:  # KeyboardInterrupt from a cancelled call included
+    except BaseException as exc:  # a stopped call (CallStopped) included
         reply = {
             "ok": False,
             "error": {
@@ -575,6 +592,8 @@ def dispatch(request_json: str) -> str:
                 "traceback": traceback.format_exc(),
             },
         }
+    finally:
+        _interrupt.leave(stop_token, opened)
     if log:
         reply["log"] = log
     return json.dumps(reply)

@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from bridge._exceptions import GraphError, TransportError
+from bridge._interrupt import StoppableBackend
 from bridge._retry import (
     AsyncRetryTransport,
     RetryPolicy,
@@ -114,8 +115,7 @@ def build_client(
                 limits=_LIMITS,
                 retries=0,  # connect retries are RetryTransport's job, with backoff and logging
             )
-            if _NAGLE_ON:
-                _disable_nagle(shard)
+            _wrap_network_backend(shard)
             return shard
 
         transport = _PoolShards(pool)
@@ -250,11 +250,14 @@ class _NoDelayBackend:
         return getattr(self._backend, name)
 
 
-def _disable_nagle(transport: httpx.HTTPTransport) -> None:
+def _wrap_network_backend(transport: httpx.HTTPTransport) -> None:
+    """A stopped call's socket can be shut down from another thread (bridge._interrupt), and
+    on old httpcore, connections set TCP_NODELAY."""
     pool = getattr(transport, "_pool", None)  # httpcore's pool; private, hence the guards
     backend = getattr(pool, "_network_backend", None)
     if backend is not None:
-        pool._network_backend = _NoDelayBackend(backend)  # type: ignore[union-attr]
+        backend = StoppableBackend(backend)
+        pool._network_backend = _NoDelayBackend(backend) if _NAGLE_ON else backend  # type: ignore[union-attr]
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -284,7 +287,7 @@ def send(
 
     Raises GraphError for an error status and TransportError when no response arrived.
     """
-    request = client.build_request(method, url, content=content, headers=headers)
+    request = _build_request(client, method, url, headers, content)
     debug = logger.isEnabledFor(logging.DEBUG)
     if debug:
         started = time.perf_counter()
@@ -307,6 +310,36 @@ def send(
     if response.status_code >= 300:
         raise graph_error(response)
     return response
+
+
+# Parsed URLs by their text: a session sends to the same few URLs again and again, and parsing
+# one (httpx checks every character) cost more than the rest of building the request.
+_parsed_urls: dict[str, httpx.URL] = {}
+
+
+def _build_request(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    content: bytes | None,
+) -> httpx.Request:
+    """``client.build_request`` for an absolute URL, without cookies or query parameters (a
+    session sends neither): the same headers, body and timeout."""
+    parsed = _parsed_urls.get(url)
+    if parsed is None:
+        if len(_parsed_urls) >= 512:
+            _parsed_urls.clear()
+        parsed = _parsed_urls[url] = httpx.URL(url)
+    merged = httpx.Headers(client.headers)
+    merged.update(headers)
+    return httpx.Request(
+        method,
+        parsed,
+        headers=merged,
+        content=content,
+        extensions={"timeout": client.timeout.as_dict()},
+    )
 
 
 async def send_async(

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from bridge import _interrupt
+
 __all__ = [
     "RETRY_STATUSES",
     "AsyncRetryTransport",
@@ -272,7 +274,7 @@ class RetryTransport(httpx.BaseTransport):
         policy: RetryPolicy | None = None,
         *,
         throttle: Throttle | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = _interrupt.sleep,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         rand: Callable[[], float] = random.random,

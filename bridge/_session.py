@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
+from bridge import _interrupt
 from bridge._exceptions import AuthError, BodyError, TransportError
 from bridge._http import (
     DEFAULT_CONNECT_TIMEOUT,
@@ -158,7 +159,7 @@ class Session:
         self._recorder: Recorder = self._client_options.setdefault("recorder", Recorder())
         self._graph_root = environment.graph_endpoint.rstrip("/")
         self._closed = False
-        self._sleep: Callable[[float], None] = time.sleep
+        self._sleep: Callable[[float], None] = _interrupt.sleep
         self._clock: Callable[[], float] = time.monotonic
 
     # -- lifecycle --------------------------------------------------------------------------

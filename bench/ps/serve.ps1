@@ -82,9 +82,7 @@ if ($Mode -eq 'layers') {
         $script:BenchRequest = [Microsoft.PowerShell.Commands.JsonObject]::ConvertToJson($script:BenchEnvelope, [ref]$script:BenchContext)
         $script:BenchNoop = [Microsoft.PowerShell.Commands.JsonObject]::ConvertToJson(
             [ordered]@{ op = 'hosting_info'; args = @{}; env = (GetBridgeEnvironment) }, [ref]$script:BenchContext)
-        $pending = [MgBridge.Host.PythonHost]::Begin($script:BenchRequest)
-        $null = $pending.Wait(30000)
-        $script:BenchReply = $pending.Reply
+        $script:BenchReply = [MgBridge.Host.PythonHost]::Call($script:BenchRequest, $null)
         $script:BenchFailure = $null
         $script:BenchParsed = [Microsoft.PowerShell.Commands.JsonObject]::ConvertFromJson($script:BenchReply, $true, 1024, [ref]$script:BenchFailure)
         $script:BenchTypeName = 'Microsoft.Graph.Beta.PowerShell.Models.MicrosoftGraphInviteParticipantsOperation'
@@ -99,8 +97,8 @@ if ($Mode -eq 'layers') {
         }
         $slices['- GetBridgeEnvironment'] = { GetBridgeEnvironment }
         $slices['- request to JSON'] = { [Microsoft.PowerShell.Commands.JsonObject]::ConvertToJson($script:BenchEnvelope, [ref]$script:BenchContext) }
-        $slices['- host round trip, invite (raw)'] = { $p = [MgBridge.Host.PythonHost]::Begin($script:BenchRequest); while ($null -eq $p.TakeReply(100)) { } }
-        $slices['- host round trip, no-op (raw)'] = { $p = [MgBridge.Host.PythonHost]::Begin($script:BenchNoop); while ($null -eq $p.TakeReply(100)) { } }
+        $slices['- host round trip, invite (raw)'] = { [MgBridge.Host.PythonHost]::Call($script:BenchRequest, $null) }
+        $slices['- host round trip, no-op (raw)'] = { [MgBridge.Host.PythonHost]::Call($script:BenchNoop, $null) }
         $slices['- reply from JSON (-AsHashtable)'] = {
             [Microsoft.PowerShell.Commands.JsonObject]::ConvertFromJson($script:BenchReply, $true, 1024, [ref]$script:BenchFailure)
         }

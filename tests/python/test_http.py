@@ -15,6 +15,7 @@ from bridge._http import (
     _NAGLE_ON,
     SDK_VERSION,
     USER_AGENT,
+    _build_request,
     _NoDelayBackend,
     build_client,
     graph_error,
@@ -222,6 +223,23 @@ def test_build_client_wraps_a_real_transport_in_retries() -> None:
         assert client.timeout.read == 30
         assert client.timeout.connect == 10
         assert client.follow_redirects is False
+
+
+@pytest.mark.parametrize("content", [None, b'{"clientContext": "caf\\u00e9"}'])
+def test_requests_are_built_as_the_client_builds_them(content: bytes | None) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    with build_client(timeout=12, connect_timeout=3) as client:
+        for _ in range(2):  # the second time from the parsed-URL cache
+            ours = _build_request(client, "POST", URL, headers, content)
+            theirs = client.build_request("POST", URL, headers=headers, content=content)
+            assert (ours.method, ours.url) == (theirs.method, theirs.url)
+            assert list(ours.headers.raw) == list(theirs.headers.raw)
+            assert ours.read() == theirs.read()
+            assert (
+                ours.extensions
+                == theirs.extensions
+                == {"timeout": {"connect": 3, "read": 12, "write": 12, "pool": 12}}
+            )
 
 
 def test_build_client_with_a_proxy_is_portable() -> None:

@@ -4,8 +4,8 @@ function InvokeBridge {
     Sends one request to the Python core and returns its reply ({ ok, result | error }).
     .DESCRIPTION
     The transport is in-process (pythonnet) unless $env:MGBRIDGE_TRANSPORT is 'process', or
-    in-process hosting is unavailable and the transport was not forced to 'inprocess'. The call
-    waits in short slices so Ctrl+C stays responsive; a stopped call is abandoned.
+    in-process hosting is unavailable and the transport was not forced to 'inprocess'. Ctrl+C
+    (or PowerShell.Stop()) stops a call that waits on Graph.
     With -Log, the core's log for this call goes to the caller's streams: with -Debug the HTTP
     exchange (secrets redacted by the core) on the debug stream, with -Verbose retries and
     sign-in steps on the verbose stream, and the core's warnings as warnings.
@@ -52,12 +52,8 @@ function InvokeBridge {
     if ($transport -eq 'process') {
         $replyJson = InvokeBridgeProcess $request
     } else {
-        $pending = [MgBridge.Host.PythonHost]::Begin($request)
-        try {
-            while ($null -eq ($replyJson = $pending.TakeReply(100))) { }
-        } finally {
-            if (-not $pending.IsDone) { $pending.Cancel() }
-        }
+        # $PSCmdlet is the public command's (found in its scope): stopping its pipeline stops the call.
+        $replyJson = [MgBridge.Host.PythonHost]::Call($request, $PSCmdlet)
     }
     $failure = $null
     $reply = if ($AsHashtable) {

@@ -280,6 +280,8 @@ function Invoke-MgBetaInviteCommunicationCallParticipant {
     )
 
     process {
-        InvokeParticipantInvite -Cmdlet $PSCmdlet -ApiVersion 'beta' -BoundParameters $PSBoundParameters
+        # The calls family's generic body, through the core's invite operation.
+        InvokeCallsCommand -Cmdlet $PSCmdlet -ApiVersion 'beta' -BoundParameters $PSBoundParameters -Ids 'CallId' `
+            -Request 'POST /communications/calls/{call-id}/participants/microsoft.graph.invite' -Invite
     }
 }

@@ -280,6 +280,8 @@ function Invoke-MgInviteCommunicationCallParticipant {
     )
 
     process {
-        InvokeParticipantInvite -Cmdlet $PSCmdlet -ApiVersion 'v1.0' -BoundParameters $PSBoundParameters
+        # The calls family's generic body, through the core's invite operation.
+        InvokeCallsCommand -Cmdlet $PSCmdlet -ApiVersion 'v1.0' -BoundParameters $PSBoundParameters -Ids 'CallId' `
+            -Request 'POST /communications/calls/{call-id}/participants/microsoft.graph.invite' -Invite
     }
 }

@@ -16,14 +16,15 @@ namespace MgBridge.Host
     /// <summary>
     /// Hosts CPython inside the PowerShell process. Python is started once per process, under a
     /// lock, and never shut down (CPython cannot be restarted reliably; at exit only its atexit
-    /// functions run). Every call takes the GIL on
-    /// the thread that runs it and releases it there, so no GIL handle or Python object ever reaches
-    /// PowerShell script code: requests go in as JSON text and replies come back as JSON text.
+    /// functions run). Every call takes the GIL on the thread that makes it and releases it there,
+    /// so no GIL handle or Python object ever reaches PowerShell script code: requests go in as
+    /// JSON text and replies come back as JSON text.
     /// </summary>
     public static class PythonHost
     {
         private static readonly object StartLock = new object();
         private static PyObject? dispatch;
+        private static PyObject? stop;
 
         /// <summary>True once Python runs in this process.</summary>
         public static bool IsStarted => dispatch != null;
@@ -45,6 +46,7 @@ namespace MgBridge.Host
                 {
                     using (PyObject module = Py.Import(entryModule))
                     {
+                        stop = module.GetAttr("stop");
                         dispatch = module.GetAttr("dispatch");
                     }
                 }
@@ -88,169 +90,116 @@ namespace MgBridge.Host
         }
 
         /// <summary>
-        /// Starts one request on a worker thread, so that the caller can wait in slices and stay
-        /// responsive to Ctrl+C (see <see cref="PendingCall.Cancel"/>).
+        /// Runs one request on the calling thread and returns the JSON reply. Handing the call to
+        /// another thread and waiting for it cost more than the rest of the boundary, so the call
+        /// runs here; when <paramref name="caller"/>'s pipeline is stopped (Ctrl+C,
+        /// PowerShell.Stop()) while it waits, <see cref="StopWatch"/> stops it inside Python and
+        /// this throws PipelineStoppedException.
         /// </summary>
-        public static PendingCall Begin(string requestJson)
+        public static string Call(string requestJson, PSCmdlet? caller)
         {
             PyObject fn = dispatch ?? throw new InvalidOperationException("Python is not started in this process.");
-            var pending = new PendingCall();
-            CallWorkers.Run(() => pending.Run(fn, requestJson));
-            return pending;
+            StopWatch.Watched? watched = caller == null ? null : StopWatch.Add(caller);
+            try
+            {
+                string reply;
+                using (Py.GIL())
+                using (var request = new PyString(requestJson))
+                using (PyObject result = watched == null ? fn.Invoke(request) : Invoke(fn, request, watched.Token))
+                {
+                    reply = result.As<string>();
+                }
+                if (caller != null && caller.Stopping) throw new PipelineStoppedException();
+                return reply;
+            }
+            finally
+            {
+                if (watched != null) StopWatch.Remove(watched);
+            }
+        }
+
+        private static PyObject Invoke(PyObject fn, PyObject request, long stopToken)
+        {
+            using (var token = new PyInt(stopToken)) return fn.Invoke(request, token);
+        }
+
+        /// <summary>Asks Python to stop the call with this token, if it still runs.</summary>
+        internal static void Stop(long token)
+        {
+            PyObject fn = stop ?? throw new InvalidOperationException("Python is not started in this process.");
+            using (Py.GIL())
+            using (var argument = new PyInt(token))
+            using (fn.Invoke(argument)) { }
         }
     }
 
     /// <summary>
-    /// The threads that run calls. A call can wait seconds (retries, slow answers), so calls do
-    /// not borrow the .NET thread pool, which adds threads slowly and would make waiting
-    /// runspaces queue; starting a thread per call instead costs more than a small call itself.
-    /// A call wakes an idle worker or starts one, so there are never more workers than calls
-    /// that ran at once; a worker idle for a while ends. Each worker keeps one Python thread state
-    /// for its life, so a call only takes and releases the GIL instead of creating and destroying
-    /// a thread state.
+    /// Watches the pipelines of the calls in flight: every tenth of a second while there are any,
+    /// a call whose pipeline is stopping is stopped in Python (bridge._interrupt), which wakes its
+    /// thread from a socket read or a retry's sleep. A token names each call, so a stop that comes
+    /// late cannot reach a later call on the same thread. Reading PSCmdlet.Stopping from this
+    /// thread is safe: it reads the pipeline's flag.
     /// </summary>
-    internal static class CallWorkers
+    internal static class StopWatch
     {
-        private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(5);
+        private const int PeriodMs = 100;
         private static readonly object Gate = new object();
-        private static readonly Queue<Action> Work = new Queue<Action>();
-        private static int idle;
+        private static readonly List<Watched> Calls = new List<Watched>();
+        private static Timer? timer;
+        private static bool armed;
+        private static long lastToken;
 
-        internal static void Run(Action call)
+        internal sealed class Watched
         {
-            bool start;
+            internal Watched(PSCmdlet caller, long token)
+            {
+                Caller = caller;
+                Token = token;
+            }
+
+            internal PSCmdlet Caller { get; }
+            internal long Token { get; }
+        }
+
+        internal static Watched Add(PSCmdlet caller)
+        {
+            var watched = new Watched(caller, Interlocked.Increment(ref lastToken));
             lock (Gate)
             {
-                Work.Enqueue(call);
-                // A woken worker counts as idle until it runs, so calls beyond the idle workers
-                // get workers of their own instead of queueing behind a long call.
-                start = Work.Count > idle;
-                if (!start) Monitor.Pulse(Gate);
-            }
-            if (start) new Thread(Serve) { IsBackground = true, Name = "MgBridge call" }.Start();
-        }
-
-        /// <summary>
-        /// Set by a call that was cancelled on this worker: its interrupt may still be pending on
-        /// the thread state and must not reach the next call, so the worker ends with its state.
-        /// </summary>
-        [ThreadStatic] internal static bool Retire;
-
-        private static void Serve()
-        {
-            Py.GILState own = Py.GIL();
-            IntPtr state = PythonEngine.BeginAllowThreads();
-            try
-            {
-                while (true)
+                Calls.Add(watched);
+                if (!armed)
                 {
-                    Action next;
-                    lock (Gate)
-                    {
-                        while (Work.Count == 0)
-                        {
-                            idle++;
-                            bool woken = Monitor.Wait(Gate, IdleTimeout);
-                            idle--;
-                            if (!woken && Work.Count == 0) return;
-                        }
-                        next = Work.Dequeue();
-                    }
-                    next();
-                    if (Retire) return;
+                    armed = true;
+                    (timer ??= new Timer(Check)).Change(PeriodMs, Timeout.Infinite);
                 }
             }
-            finally
-            {
-                PythonEngine.EndAllowThreads(state);
-                own.Dispose();
-            }
+            return watched;
         }
-    }
 
-    /// <summary>A request running on a worker thread.</summary>
-    public sealed class PendingCall
-    {
-        // These fields change only while the worker holds the GIL, and Cancel reads them under the
-        // GIL, so an interrupt can only reach the thread state of this very call (and the worker
-        // then ends with that state: CallWorkers.Retire).
-        private ulong pythonThreadId;
-        private bool running;
-        private bool interrupted;
-
-        // The caller waits in slices; a spin-free wait leaves the CPU to the call itself (a
-        // spinning wait would compete with it, and with other runspaces' calls).
-        private readonly ManualResetEventSlim done = new ManualResetEventSlim(false, 0);
-        private string? reply;
-        private Exception? failure;
-
-        internal void Run(PyObject fn, string requestJson)
+        internal static void Remove(Watched watched)
         {
-            try
+            lock (Gate) Calls.Remove(watched);
+        }
+
+        private static void Check(object? state)
+        {
+            var stopping = new List<long>();
+            lock (Gate)
             {
-                using (Py.GIL())
+                if (Calls.Count == 0)
                 {
-                    pythonThreadId = PythonEngine.GetPythonThreadID();
-                    running = true;
-                    try
-                    {
-                        using (var arg = new PyString(requestJson))
-                        using (PyObject result = fn.Invoke(arg))
-                        {
-                            reply = result.As<string>();
-                        }
-                    }
-                    finally
-                    {
-                        running = false;
-                        if (interrupted) CallWorkers.Retire = true;
-                    }
+                    armed = false;
+                    return;
+                }
+                foreach (Watched watched in Calls)
+                {
+                    if (watched.Caller.Stopping) stopping.Add(watched.Token);
                 }
             }
-            catch (Exception exception)
-            {
-                failure = exception;
-            }
-            done.Set();
-        }
-
-        /// <summary>Waits up to the given time; true when the reply is ready.</summary>
-        public bool Wait(int milliseconds) => done.Wait(milliseconds);
-
-        /// <summary>True once the call has ended (its reply or its failure is ready).</summary>
-        public bool IsDone => done.IsSet;
-
-        /// <summary>
-        /// Waits up to the given time and returns the JSON reply, or null if it is not ready yet:
-        /// <see cref="Wait"/> and <see cref="Reply"/> in one call, for the caller's wait loop.
-        /// </summary>
-        public string? TakeReply(int milliseconds) => done.Wait(milliseconds) ? Reply : null;
-
-        /// <summary>The JSON reply; blocks until it is ready.</summary>
-        public string Reply
-        {
-            get
-            {
-                done.Wait();
-                if (failure != null) throw new InvalidOperationException("The Python call failed.", failure);
-                return reply!;
-            }
-        }
-
-        /// <summary>
-        /// Abandons the call: raises KeyboardInterrupt in its Python thread, which takes effect as
-        /// soon as Python code runs again (blocking I/O ends by its own timeout). The reply is dropped.
-        /// </summary>
-        public void Cancel()
-        {
-            using (Py.GIL())
-            {
-                if (running)
-                {
-                    PythonEngine.Interrupt(pythonThreadId);
-                    interrupted = true;
-                }
-            }
+            // Outside the lock: the GIL is taken here, and a call holds the GIL when it takes the lock.
+            // A stop that finds its call not yet in Python is sent again on the next round.
+            foreach (long token in stopping) PythonHost.Stop(token);
+            lock (Gate) timer!.Change(PeriodMs, Timeout.Infinite);
         }
     }
 
