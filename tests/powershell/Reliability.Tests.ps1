@@ -192,7 +192,8 @@ Describe 'Load: 8 runspaces sharing the in-process connection' {
         ($closed - $start) | Should -BeLessOrEqual 2 -Because 'the runspace pool is closed'
         ($rounds[-1]['managed_mb'] - $rounds[0]['managed_mb']) | Should -BeLessOrEqual 4
         ($rounds[-1]['working_mb'] - $rounds[0]['working_mb']) | Should -BeLessOrEqual 24
-        # Settled: the last round adds (almost) nothing.
-        ($rounds[-1]['working_mb'] - $rounds[-2]['working_mb']) | Should -BeLessOrEqual 4
+        # Settled: the last rounds add (almost) nothing. Over two rounds, as one round's working
+        # set moved by 4.5 MB once (the GC returning memory late), which a leak does every round.
+        (($rounds[-1]['working_mb'] - $rounds[-3]['working_mb']) / 2) | Should -BeLessOrEqual 4
     }
 }
