@@ -196,9 +196,16 @@ namespace MgBridge.Host
                     if (watched.Caller.Stopping) stopping.Add(watched.Token);
                 }
             }
-            // Outside the lock: the GIL is taken here, and a call holds the GIL when it takes the lock.
-            // A stop that finds its call not yet in Python is sent again on the next round.
-            foreach (long token in stopping) PythonHost.Stop(token);
+            // Outside the lock: taking the GIL can wait for other calls' Python code. A stop that
+            // finds its call not yet in Python is sent again on the next round, as is one that
+            // failed: an exception thrown here, on a timer thread, would end the whole process.
+            try
+            {
+                foreach (long token in stopping) PythonHost.Stop(token);
+            }
+            catch (Exception)
+            {
+            }
             lock (Gate) timer!.Change(PeriodMs, Timeout.Infinite);
         }
     }
