@@ -318,7 +318,7 @@ _parsed_urls: dict[str, httpx.URL] = {}
 
 
 def _build_request(
-    client: httpx.Client,
+    client: httpx.Client | httpx.AsyncClient,
     method: str,
     url: str,
     headers: Mapping[str, str],
@@ -351,7 +351,7 @@ async def send_async(
     content: bytes | None = None,
 ) -> httpx.Response:
     """`send` for an httpx.AsyncClient, with the same errors."""
-    request = client.build_request(method, url, content=content, headers=headers)
+    request = _build_request(client, method, url, headers, content)
     debug = logger.isEnabledFor(logging.DEBUG)
     if debug:
         started = time.perf_counter()
